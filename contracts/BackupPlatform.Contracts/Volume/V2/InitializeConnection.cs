@@ -1,0 +1,12 @@
+namespace BackupPlatform.Contracts.Volume.V2;
+
+/// <summary>Export a volume to a worker host. Answered by <see cref="VolumeConnection"/>.</summary>
+public sealed record InitializeConnection
+{
+    public required Guid VolumeId { get; init; }
+
+    /// <summary>The worker host that will attach the volume (Cinder's connector).</summary>
+    public required string Host { get; init; }
+
+    public string TargetVersion { get; init; } = RpcVersion.Current;
+}

@@ -1,0 +1,32 @@
+namespace BackupPlatform.Storage.Stores;
+
+/// <summary>
+/// A store driver: it only puts, gets, deletes and lists whole objects in a container, and checks its
+/// own setup. Chunking, hashing, compression, dedup, verification and retries belong to the engine.
+/// Objects are written once and never modified, so every call is safe to repeat.
+/// </summary>
+public interface IObjectStore
+{
+    /// <summary>The driver's name as exported in backup records ("posix", "swift", "s3").</summary>
+    string Name { get; }
+
+    /// <summary>Cinder's check_for_setup_error: fail clearly at start when the store is unreachable or misconfigured.</summary>
+    Task CheckSetupAsync(CancellationToken cancellationToken);
+
+    /// <summary>Create the container if it does not exist (Cinder's put_container).</summary>
+    Task EnsureContainerAsync(string container, CancellationToken cancellationToken);
+
+    /// <summary>Write an object whole; readers never see a partial object.</summary>
+    Task PutAsync(string container, string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+
+    /// <summary>Read an object whole; <see cref="ObjectNotFoundException"/> when it does not exist.</summary>
+    Task<byte[]> GetAsync(string container, string name, CancellationToken cancellationToken);
+
+    Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken);
+
+    /// <summary>Delete an object; deleting one that does not exist is not an error.</summary>
+    Task DeleteAsync(string container, string name, CancellationToken cancellationToken);
+
+    /// <summary>Names of the objects in a container that start with <paramref name="prefix"/>, in no particular order.</summary>
+    IAsyncEnumerable<string> ListAsync(string container, string prefix, CancellationToken cancellationToken);
+}
