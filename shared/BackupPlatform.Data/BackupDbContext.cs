@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupPlatform.Data;
+
+/// <summary>
+/// Backups, the worker registry and the outbox. PostgreSQL in production (migrations in Migrations/);
+/// SQLite in the all-in-one, created from the model.
+/// </summary>
+/// <remarks>
+/// New migration: <c>dotnet ef migrations add NAME --project shared/BackupPlatform.Data</c>
+/// (the design-time factory targets PostgreSQL).
+/// </remarks>
+public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) : DbContext(options)
+{
+    public DbSet<Backup> Backups => Set<Backup>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<BackupServiceHost> BackupServices => Set<BackupServiceHost>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Backup>(backup =>
+        {
+            backup.ToTable("backups");
+            backup.HasKey(b => b.Id);
+            backup.Property(b => b.ProjectId).HasMaxLength(255);
+            backup.Property(b => b.UserId).HasMaxLength(255);
+            backup.Property(b => b.Status).HasMaxLength(255);
+            backup.Property(b => b.DisplayName).HasMaxLength(255);
+            backup.Property(b => b.DisplayDescription).HasMaxLength(255);
+            backup.Property(b => b.Container).HasMaxLength(255);
+            backup.Property(b => b.Service).HasMaxLength(255);
+            backup.Property(b => b.AvailabilityZone).HasMaxLength(255);
+            backup.Property(b => b.Host).HasMaxLength(255);
+            backup.HasIndex(b => new { b.ProjectId, b.Deleted });
+            backup.HasIndex(b => b.VolumeId);
+            backup.HasIndex(b => new { b.Host, b.Status });
+        });
+
+        modelBuilder.Entity<OutboxMessage>(message =>
+        {
+            message.ToTable("outbox_messages");
+            message.HasKey(m => m.Id);
+            message.Property(m => m.Sequence).ValueGeneratedOnAdd();
+            message.HasAlternateKey(m => m.Sequence);
+            message.Property(m => m.MessageType).HasMaxLength(512);
+            message.Property(m => m.Destination).HasMaxLength(255);
+            message.HasIndex(m => new { m.SentAt, m.Sequence });
+        });
+
+        modelBuilder.Entity<BackupServiceHost>(host =>
+        {
+            host.ToTable("backup_services");
+            host.HasKey(h => h.Host);
+            host.Property(h => h.Host).HasMaxLength(255);
+            host.Property(h => h.AvailabilityZone).HasMaxLength(255);
+            host.Property(h => h.DisabledReason).HasMaxLength(255);
+        });
+
+        modelBuilder.UseSnakeCaseNames();
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+
+namespace BackupPlatform.Data;
+
+public static class DatabaseSetup
+{
+    /// <summary>Point a context at the configured provider.</summary>
+    public static DbContextOptionsBuilder UseConfiguredDatabase(this DbContextOptionsBuilder builder, DatabaseOptions options, string migrationsHistoryTable)
+    {
+        return options.Provider.ToLowerInvariant() switch
+        {
+            "postgres" or "postgresql" => builder.UseNpgsql(options.ConnectionString, npgsql => npgsql.MigrationsHistoryTable(migrationsHistoryTable)),
+            "sqlite" => builder.UseSqlite(options.ConnectionString),
+            _ => throw new InvalidOperationException($"Unknown database provider '{options.Provider}': use postgres or sqlite."),
+        };
+    }
+
+    /// <summary>
+    /// Bring the schema up to date: migrations on PostgreSQL (EF takes a lock, so several services may
+    /// start at once), the model as it is on SQLite, whose file belongs to one all-in-one process.
+    /// </summary>
+    public static async Task PrepareSchemaAsync(this DbContext context, CancellationToken cancellationToken)
+    {
+        if (context.Database.IsSqlite())
+        {
+            var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(context.Database.GetConnectionString()).DataSource;
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            // Several contexts share one SQLite file: EnsureCreated only creates when the file has no tables, so create each context's tables explicitly.
+            var creator = context.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>();
+            if (!await creator.ExistsAsync(cancellationToken))
+            {
+                await creator.CreateAsync(cancellationToken);
+            }
+
+            try
+            {
+                await creator.CreateTablesAsync(cancellationToken);
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException e) when (e.Message.Contains("already exists", StringComparison.Ordinal))
+            {
+                // The tables are there from an earlier start.
+            }
+
+            await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            return;
+        }
+
+        await context.Database.MigrateAsync(cancellationToken);
+    }
+}

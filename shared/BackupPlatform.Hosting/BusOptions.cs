@@ -1,0 +1,16 @@
+namespace BackupPlatform.Hosting;
+
+/// <summary>Configuration section "BackupPlatform:Bus".</summary>
+public sealed class BusOptions
+{
+    public const string Section = "BackupPlatform:Bus";
+
+    /// <summary>"rabbitmq" (production) or "inmemory" (the all-in-one: one process, nothing to install).</summary>
+    public string Transport { get; set; } = "inmemory";
+
+    /// <summary>amqp://user:password@host:port/vhost</summary>
+    public string RabbitMqUri { get; set; } = "amqp://guest:guest@127.0.0.1:5672/";
+
+    /// <summary>How long a request to another service (the volume service) waits for its answer.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

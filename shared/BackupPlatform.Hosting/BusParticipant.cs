@@ -1,0 +1,11 @@
+using MassTransit;
+
+namespace BackupPlatform.Hosting;
+
+/// <summary>
+/// What one service adds to the bus: its consumers and the receive endpoints they listen on. A
+/// separate process has one participant; the all-in-one has all four on one in-memory bus.
+/// </summary>
+public sealed record BusParticipant(
+    Action<IBusRegistrationConfigurator> Register,
+    Action<IBusRegistrationContext, IReceiveConfigurator> ConfigureEndpoints);

@@ -1,0 +1,58 @@
+using BackupPlatform.Contracts.Volume.V2;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackupPlatform.Hosting;
+
+public static class BusSetup
+{
+    /// <summary>One bus for the process, on the configured transport, carrying every participant's endpoints.</summary>
+    public static IServiceCollection AddBackupPlatformBus(this IServiceCollection services, IConfiguration configuration, params BusParticipant[] participants)
+    {
+        var options = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
+        services.AddSingleton(options);
+        services.AddMassTransit(bus =>
+        {
+            foreach (var participant in participants)
+            {
+                participant.Register(bus);
+            }
+
+            var volumeService = QueueNames.Address(QueueNames.VolumeService);
+            var timeout = RequestTimeout.After(ms: (int)options.RequestTimeout.TotalMilliseconds);
+            bus.AddRequestClient<ReserveVolume>(volumeService, timeout);
+            bus.AddRequestClient<GetVolume>(volumeService, timeout);
+            bus.AddRequestClient<GetBackupDevice>(volumeService, timeout);
+            bus.AddRequestClient<InitializeConnection>(volumeService, timeout);
+            bus.AddRequestClient<TerminateConnection>(volumeService, timeout);
+            bus.AddRequestClient<ReleaseVolume>(volumeService, timeout);
+
+            void Endpoints(IBusRegistrationContext context, IReceiveConfigurator configurator)
+            {
+                foreach (var participant in participants)
+                {
+                    participant.ConfigureEndpoints(context, configurator);
+                }
+            }
+
+            switch (options.Transport.ToLowerInvariant())
+            {
+                case "rabbitmq":
+                    bus.UsingRabbitMq((context, cfg) =>
+                    {
+                        cfg.Host(new Uri(options.RabbitMqUri));
+                        Endpoints(context, cfg);
+                    });
+                    break;
+                case "inmemory":
+                    bus.UsingInMemory((context, cfg) => Endpoints(context, cfg));
+                    break;
+                default:
+                    throw new InvalidOperationException($"Unknown bus transport '{options.Transport}': use rabbitmq or inmemory.");
+            }
+        });
+        services.AddScoped<VolumeServiceClient>();
+        return services;
+    }
+}

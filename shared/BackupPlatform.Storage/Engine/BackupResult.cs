@@ -1,0 +1,16 @@
+namespace BackupPlatform.Storage.Engine;
+
+public sealed record BackupResult
+{
+    public required long ChunkCount { get; init; }
+
+    public required long ZeroChunks { get; init; }
+
+    /// <summary>Chunks this backup referenced that the store already held (dedup hits).</summary>
+    public required long DedupedChunks { get; init; }
+
+    /// <summary>Objects this backup wrote: new chunks plus its index and manifest.</summary>
+    public required long ObjectsWritten { get; init; }
+
+    public required long BytesUploaded { get; init; }
+}
