@@ -1,0 +1,3 @@
+using BackupPlatform.VolumeService;
+
+await VolumeServiceApp.Create(args).RunAsync();

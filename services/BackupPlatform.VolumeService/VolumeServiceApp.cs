@@ -1,0 +1,35 @@
+using BackupPlatform.Hosting;
+using BackupPlatform.Hosting.Http;
+using MassTransit;
+
+namespace BackupPlatform.VolumeService;
+
+/// <summary>The reference volume service: file-backed volumes over HTTP, and the volume-service contract on the bus.</summary>
+public static class VolumeServiceApp
+{
+    public static readonly BusParticipant Bus = new(
+        bus => bus.AddConsumer<VolumeContractConsumer>(),
+        (context, endpoints) => endpoints.ReceiveEndpoint(QueueNames.VolumeService, e => e.ConfigureConsumer<VolumeContractConsumer>(context)));
+
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddVolumeService(builder.Configuration);
+        builder.Services.AddBackupPlatformBus(builder.Configuration, Bus);
+        var app = builder.Build();
+        app.MapVolumesApi();
+        return app;
+    }
+
+    /// <summary>Everything but the bus, so that the all-in-one can put this service's consumers on its one bus.</summary>
+    public static IServiceCollection AddVolumeService(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(VolumeServiceOptions.Section).Get<VolumeServiceOptions>() ?? new VolumeServiceOptions();
+        services.AddSingleton(options);
+        services.AddSingleton<VolumeFiles>();
+        services.AddScoped<VolumeReservations>();
+        services.AddHttpIdentity(configuration);
+        services.AddBackupPlatformDatabase<VolumeDbContext>(configuration, VolumeDbContext.HistoryTable);
+        return services;
+    }
+}

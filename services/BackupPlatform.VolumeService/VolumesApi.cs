@@ -1,0 +1,238 @@
+using System.Text.Json;
+using BackupPlatform.Hosting.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupPlatform.VolumeService;
+
+/// <summary>
+/// Cinder-style volume calls of the reference volume service, plus the content extension that
+/// stands in for an image service: PUT and GET a volume's raw bytes.
+/// </summary>
+public static class VolumesApi
+{
+    public static void MapVolumesApi(this IEndpointRouteBuilder endpoints)
+    {
+        var project = endpoints.MapProjectScope();
+        project.MapPost("/volumes", CreateAsync);
+        project.MapGet("/volumes", (string project_id, HttpContext http, VolumeDbContext db) => ListAsync(project_id, http, db, detail: false));
+        project.MapGet("/volumes/detail", (string project_id, HttpContext http, VolumeDbContext db) => ListAsync(project_id, http, db, detail: true));
+        project.MapGet("/volumes/{volume_id}", ShowAsync);
+        project.MapDelete("/volumes/{volume_id}", DeleteAsync);
+        project.MapPut("/volumes/{volume_id}/content", PutContentAsync);
+        project.MapGet("/volumes/{volume_id}/content", GetContentAsync);
+    }
+
+    private static async Task<IResult> CreateAsync(string project_id, HttpContext http, VolumeDbContext db, VolumeFiles files, VolumeServiceOptions options)
+    {
+        var (body, error) = await RequestBody.ReadAsync(http.Request, "volume");
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!body.TryGetProperty("size", out var sizeElement) || sizeElement.ValueKind != JsonValueKind.Number || !sizeElement.TryGetInt32(out var size) || size < 1)
+        {
+            return CinderFault.BadRequest("Invalid input for field/attribute size. Value: must be an integer >= 1 (GiB).");
+        }
+
+        if (!body.TryGetString("name", out var name, out var invalid) || !body.TryGetString("description", out var description, out invalid)
+            || !body.TryGetString("availability_zone", out var zone, out invalid))
+        {
+            return CinderFault.BadRequest(invalid!);
+        }
+
+        if (zone is not null && zone != options.AvailabilityZone)
+        {
+            return CinderFault.BadRequest($"Invalid input received: Availability zone '{zone}' is invalid.");
+        }
+
+        string? metadata = null;
+        if (body.TryGetProperty("metadata", out var metadataElement) && metadataElement.ValueKind == JsonValueKind.Object)
+        {
+            metadata = metadataElement.GetRawText();
+        }
+
+        var identity = RequestIdentity.Of(http);
+        var volume = new Volume
+        {
+            Id = Guid.NewGuid(),
+            ProjectId = project_id,
+            UserId = identity.UserId,
+            Name = name,
+            Description = description,
+            Status = VolumeStatus.Creating,
+            Size = size,
+            AvailabilityZone = options.AvailabilityZone,
+            Host = options.Host,
+            Metadata = metadata,
+            CreatedAt = DateTime.UtcNow,
+        };
+        db.Volumes.Add(volume);
+        await db.SaveChangesAsync(http.RequestAborted);
+
+        // A sparse file appears at once, so the volume is usable before the 202 goes out.
+        try
+        {
+            files.Create(volume.Id, size);
+            volume.Status = VolumeStatus.Available;
+        }
+        catch (IOException)
+        {
+            volume.Status = VolumeStatus.Error;
+        }
+
+        volume.UpdatedAt = DateTime.UtcNow;
+        await db.SaveChangesAsync(CancellationToken.None);
+        return Results.Json(new { volume = VolumeView.Detail(volume, http.Request, identity.IsAdmin) }, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> ListAsync(string project_id, HttpContext http, VolumeDbContext db, bool detail)
+    {
+        var identity = RequestIdentity.Of(http);
+        var volumes = await db.Volumes.AsNoTracking().Where(v => v.ProjectId == project_id && !v.Deleted).OrderByDescending(v => v.CreatedAt).ToListAsync(http.RequestAborted);
+        return Results.Json(new
+        {
+            volumes = volumes.Select(v => detail ? VolumeView.Detail(v, http.Request, identity.IsAdmin) : VolumeView.Summary(v, http.Request)),
+        });
+    }
+
+    private static async Task<IResult> ShowAsync(string project_id, string volume_id, HttpContext http, VolumeDbContext db)
+    {
+        var volume = await FindAsync(db, project_id, volume_id, http.RequestAborted);
+        return volume is null
+            ? CinderFault.NotFound($"Volume {volume_id} could not be found.")
+            : Results.Json(new { volume = VolumeView.Detail(volume, http.Request, RequestIdentity.Of(http).IsAdmin) });
+    }
+
+    private static async Task<IResult> DeleteAsync(string project_id, string volume_id, HttpContext http, VolumeDbContext db, VolumeFiles files)
+    {
+        var volume = await FindAsync(db, project_id, volume_id, http.RequestAborted);
+        if (volume is null)
+        {
+            return CinderFault.NotFound($"Volume {volume_id} could not be found.");
+        }
+
+        var now = DateTime.UtcNow;
+        var rows = await db.Volumes
+            .Where(v => v.Id == volume.Id && !v.Deleted && VolumeStatus.Deletable.Contains(v.Status))
+            .ExecuteUpdateAsync(s => s.SetProperty(v => v.Status, VolumeStatus.Deleting).SetProperty(v => v.UpdatedAt, now), http.RequestAborted);
+        if (rows == 0)
+        {
+            return CinderFault.BadRequest($"Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer, but the current status is \"{volume.Status}\".");
+        }
+
+        files.Delete(volume.Id);
+        await db.Volumes.Where(v => v.Id == volume.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(v => v.Deleted, true).SetProperty(v => v.Status, "deleted").SetProperty(v => v.DeletedAt, now), CancellationToken.None);
+        return Results.StatusCode(StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>
+    /// Writes the body from offset 0. A body larger than the volume is refused with 413 and nothing
+    /// is written: by Content-Length up front, or, for a chunked body, by staging it first.
+    /// </summary>
+    private static async Task<IResult> PutContentAsync(string project_id, string volume_id, HttpContext http, VolumeDbContext db, VolumeReservations reservations, VolumeFiles files)
+    {
+        if (!Guid.TryParse(volume_id, out var id))
+        {
+            return CinderFault.NotFound($"Volume {volume_id} could not be found.");
+        }
+
+        var bodySize = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (bodySize is { IsReadOnly: false })
+        {
+            bodySize.MaxRequestBodySize = null;
+        }
+
+        var volume = await FindAsync(db, project_id, volume_id, http.RequestAborted);
+        if (volume is null)
+        {
+            return CinderFault.NotFound($"Volume {volume_id} could not be found.");
+        }
+
+        var capacity = volume.Size * VolumeFiles.GiB;
+        if (http.Request.ContentLength > capacity)
+        {
+            return TooLarge(http.Request.ContentLength.Value, capacity);
+        }
+
+        var (_, refusal) = await reservations.ReserveForUploadAsync(id, project_id, http.RequestAborted);
+        if (refusal is not null)
+        {
+            return CinderFault.BadRequest(refusal);
+        }
+
+        try
+        {
+            if (http.Request.ContentLength is not null)
+            {
+                await using var target = new FileStream(files.PathOf(id), FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1 << 20, FileOptions.Asynchronous);
+                await http.Request.Body.CopyToAsync(target, 1 << 20, http.RequestAborted);
+                return Results.StatusCode(StatusCodes.Status204NoContent);
+            }
+
+            var staging = files.PathOf(id) + ".upload";
+            try
+            {
+                long staged;
+                await using (var stage = new FileStream(staging, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+                {
+                    staged = await CopyAtMostAsync(http.Request.Body, stage, capacity + 1, http.RequestAborted);
+                }
+
+                if (staged > capacity)
+                {
+                    return TooLarge(staged, capacity);
+                }
+
+                await using var source = new FileStream(staging, FileMode.Open, FileAccess.Read, FileShare.None, 1 << 20, FileOptions.Asynchronous);
+                await using var volumeFile = new FileStream(files.PathOf(id), FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1 << 20, FileOptions.Asynchronous);
+                await source.CopyToAsync(volumeFile, 1 << 20, http.RequestAborted);
+                return Results.StatusCode(StatusCodes.Status204NoContent);
+            }
+            finally
+            {
+                File.Delete(staging);
+            }
+        }
+        finally
+        {
+            await reservations.ReleaseAsync(id, null, CancellationToken.None);
+        }
+    }
+
+    private static async Task<IResult> GetContentAsync(string project_id, string volume_id, HttpContext http, VolumeDbContext db, VolumeFiles files)
+    {
+        var volume = await FindAsync(db, project_id, volume_id, http.RequestAborted);
+        if (volume is null)
+        {
+            return CinderFault.NotFound($"Volume {volume_id} could not be found.");
+        }
+
+        var stream = new FileStream(files.PathOf(volume.Id), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        return Results.Stream(stream, "application/octet-stream");
+    }
+
+    private static async Task<long> CopyAtMostAsync(Stream source, Stream target, long limit, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[1 << 20];
+        long total = 0;
+        int read;
+        while (total < limit && (read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, limit - total)), cancellationToken)) > 0)
+        {
+            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            total += read;
+        }
+
+        return total;
+    }
+
+    private static IResult TooLarge(long bodyBytes, long capacity) =>
+        CinderFault.OverLimit($"Request body of {bodyBytes} bytes is larger than the volume ({capacity} bytes); nothing was written.");
+
+    private static Task<Volume?> FindAsync(VolumeDbContext db, string projectId, string volumeId, CancellationToken cancellationToken) =>
+        Guid.TryParse(volumeId, out var id)
+            ? db.Volumes.AsNoTracking().SingleOrDefaultAsync(v => v.Id == id && v.ProjectId == projectId && !v.Deleted, cancellationToken)
+            : Task.FromResult<Volume?>(null);
+}

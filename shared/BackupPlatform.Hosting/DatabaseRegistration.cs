@@ -1,0 +1,24 @@
+using BackupPlatform.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace BackupPlatform.Hosting;
+
+public static class DatabaseRegistration
+{
+    /// <summary>
+    /// Registers a context on the configured database and brings its schema up to date before the
+    /// rest of the host starts (register it before the bus, so no consumer runs on an old schema).
+    /// </summary>
+    public static IServiceCollection AddBackupPlatformDatabase<TContext>(this IServiceCollection services, IConfiguration configuration, string migrationsHistoryTable)
+        where TContext : DbContext
+    {
+        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.TryAddSingleton(options);
+        services.AddDbContext<TContext>(builder => builder.UseConfiguredDatabase(options, migrationsHistoryTable));
+        services.AddHostedService<SchemaPreparation<TContext>>();
+        return services;
+    }
+}

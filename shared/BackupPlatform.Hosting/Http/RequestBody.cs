@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace BackupPlatform.Hosting.Http;
+
+/// <summary>Reads a JSON request body as a document, so that malformed JSON and wrong types become 400s with a message, never 500s.</summary>
+public static class RequestBody
+{
+    public const int MaxBytes = 1024 * 1024;
+
+    public static async Task<(JsonElement Body, IResult? Error)> ReadAsync(HttpRequest request, string rootKey, bool rootMayBeNull = false)
+    {
+        JsonDocument document;
+        try
+        {
+            if (request.ContentLength > MaxBytes)
+            {
+                return (default, CinderFault.BadRequest($"Request body is larger than {MaxBytes} bytes."));
+            }
+
+            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            return (default, CinderFault.BadRequest($"Malformed request body: {e.Message}"));
+        }
+
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(rootKey, out var body))
+        {
+            return (default, CinderFault.BadRequest($"Invalid input for field/attribute {rootKey}. Value: missing. '{rootKey}' is a required property"));
+        }
+
+        if (body.ValueKind == JsonValueKind.Null && rootMayBeNull)
+        {
+            return (body, null);
+        }
+
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return (default, CinderFault.BadRequest($"Invalid input for field/attribute {rootKey}. Value: {body}. {body} is not of type 'object'"));
+        }
+
+        return (body, null);
+    }
+
+    /// <summary>A string property that may be absent or null; wrong type → error text.</summary>
+    public static bool TryGetString(this JsonElement body, string name, out string? value, out string? error, int maxLength = 255)
+    {
+        value = null;
+        error = null;
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            error = $"Invalid input for field/attribute {name}. Value: {element}. {element} is not of type 'string', 'null'";
+            return false;
+        }
+
+        value = element.GetString();
+        if (value!.Length > maxLength)
+        {
+            error = $"Invalid input for field/attribute {name}. Value: {value}. '{value}' is too long";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>A UUID property; absent or null gives null.</summary>
+    public static bool TryGetUuid(this JsonElement body, string name, out Guid? value, out string? error)
+    {
+        value = null;
+        if (!body.TryGetString(name, out var text, out error, 64))
+        {
+            return false;
+        }
+
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (!Guid.TryParse(text, out var id))
+        {
+            error = $"Invalid input for field/attribute {name}. Value: {text}. '{text}' is not a 'uuid'";
+            return false;
+        }
+
+        value = id;
+        return true;
+    }
+
+    /// <summary>A boolean as Cinder's parameter_types.boolean accepts it: JSON true/false or the strings it lists.</summary>
+    public static bool TryGetBoolean(this JsonElement body, string name, out bool value, out string? error)
+    {
+        value = false;
+        error = null;
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.True:
+                value = true;
+                return true;
+            case JsonValueKind.False:
+                return true;
+            case JsonValueKind.String:
+                switch (element.GetString())
+                {
+                    case "True" or "TRUE" or "true" or "1" or "ON" or "On" or "on" or "YES" or "Yes" or "yes" or "y" or "t":
+                        value = true;
+                        return true;
+                    case "False" or "FALSE" or "false" or "0" or "OFF" or "Off" or "off" or "NO" or "No" or "no" or "n" or "f":
+                        return true;
+                }
+
+                break;
+        }
+
+        error = $"Invalid input for field/attribute {name}. Value: {element}. {element} is not of type 'boolean', 'string'";
+        return false;
+    }
+}
