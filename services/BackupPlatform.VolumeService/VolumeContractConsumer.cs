@@ -9,7 +9,8 @@ namespace BackupPlatform.VolumeService;
 /// Serves the volume-service contract on the volume-service queue: reservations, device lookup and
 /// connections. Every request is safe to repeat: each moves a volume to a state, not by a step.
 /// </summary>
-public sealed class VolumeContractConsumer(VolumeDbContext db, VolumeReservations reservations, VolumeFiles files) :
+public sealed class VolumeContractConsumer(VolumeDbContext db, VolumeReservations reservations, VolumeFiles files, VolumeCreator creator) :
+    IConsumer<CreateVolume>,
     IConsumer<ReserveVolume>,
     IConsumer<GetVolume>,
     IConsumer<GetBackupDevice>,
@@ -17,6 +18,14 @@ public sealed class VolumeContractConsumer(VolumeDbContext db, VolumeReservation
     IConsumer<TerminateConnection>,
     IConsumer<ReleaseVolume>
 {
+    public async Task Consume(ConsumeContext<CreateVolume> context)
+    {
+        var request = context.Message;
+        EnsureVersion(request.TargetVersion);
+        var volume = await creator.CreateAsync(request.ProjectId, request.UserId, request.SizeGb, request.Name, request.Description, null, context.CancellationToken);
+        await context.RespondAsync(Details(volume));
+    }
+
     public async Task Consume(ConsumeContext<ReserveVolume> context)
     {
         var request = context.Message;
@@ -49,16 +58,7 @@ public sealed class VolumeContractConsumer(VolumeDbContext db, VolumeReservation
             return;
         }
 
-        await context.RespondAsync(new VolumeDetails
-        {
-            VolumeId = volume.Id,
-            ProjectId = volume.ProjectId,
-            Status = volume.Status,
-            PreviousStatus = volume.PreviousStatus,
-            SizeGb = volume.Size,
-            AvailabilityZone = volume.AvailabilityZone,
-            Name = volume.Name,
-        });
+        await context.RespondAsync(Details(volume));
     }
 
     public async Task Consume(ConsumeContext<GetBackupDevice> context)
@@ -119,6 +119,17 @@ public sealed class VolumeContractConsumer(VolumeDbContext db, VolumeReservation
 
         await context.RespondAsync(new VolumeRequestDone { VolumeId = volume.Id, Status = volume.Status });
     }
+
+    private static VolumeDetails Details(Volume volume) => new()
+    {
+        VolumeId = volume.Id,
+        ProjectId = volume.ProjectId,
+        Status = volume.Status,
+        PreviousStatus = volume.PreviousStatus,
+        SizeGb = volume.Size,
+        AvailabilityZone = volume.AvailabilityZone,
+        Name = volume.Name,
+    };
 
     private static void EnsureVersion(string targetVersion)
     {

@@ -17,6 +17,7 @@ public static class VolumeServiceApp
         builder.Services.AddVolumeService(builder.Configuration);
         builder.Services.AddBackupPlatformBus(builder.Configuration, Bus);
         var app = builder.Build();
+        app.UseCinderFaults();
         app.MapVolumesApi();
         return app;
     }
@@ -28,6 +29,7 @@ public static class VolumeServiceApp
         services.AddSingleton(options);
         services.AddSingleton<VolumeFiles>();
         services.AddScoped<VolumeReservations>();
+        services.AddScoped<VolumeCreator>();
         services.AddHttpIdentity(configuration);
         services.AddBackupPlatformDatabase<VolumeDbContext>(configuration, VolumeDbContext.HistoryTable);
         return services;

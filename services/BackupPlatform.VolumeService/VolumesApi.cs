@@ -23,7 +23,7 @@ public static class VolumesApi
         project.MapGet("/volumes/{volume_id}/content", GetContentAsync);
     }
 
-    private static async Task<IResult> CreateAsync(string project_id, HttpContext http, VolumeDbContext db, VolumeFiles files, VolumeServiceOptions options)
+    private static async Task<IResult> CreateAsync(string project_id, HttpContext http, VolumeCreator creator, VolumeServiceOptions options)
     {
         var (body, error) = await RequestBody.ReadAsync(http.Request, "volume");
         if (error is not null)
@@ -54,36 +54,7 @@ public static class VolumesApi
         }
 
         var identity = RequestIdentity.Of(http);
-        var volume = new Volume
-        {
-            Id = Guid.NewGuid(),
-            ProjectId = project_id,
-            UserId = identity.UserId,
-            Name = name,
-            Description = description,
-            Status = VolumeStatus.Creating,
-            Size = size,
-            AvailabilityZone = options.AvailabilityZone,
-            Host = options.Host,
-            Metadata = metadata,
-            CreatedAt = DateTime.UtcNow,
-        };
-        db.Volumes.Add(volume);
-        await db.SaveChangesAsync(http.RequestAborted);
-
-        // A sparse file appears at once, so the volume is usable before the 202 goes out.
-        try
-        {
-            files.Create(volume.Id, size);
-            volume.Status = VolumeStatus.Available;
-        }
-        catch (IOException)
-        {
-            volume.Status = VolumeStatus.Error;
-        }
-
-        volume.UpdatedAt = DateTime.UtcNow;
-        await db.SaveChangesAsync(CancellationToken.None);
+        var volume = await creator.CreateAsync(project_id, identity.UserId, size, name, description, metadata, http.RequestAborted);
         return Results.Json(new { volume = VolumeView.Detail(volume, http.Request, identity.IsAdmin) }, statusCode: StatusCodes.Status202Accepted);
     }
 

@@ -41,9 +41,10 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) :
         modelBuilder.Entity<OutboxMessage>(message =>
         {
             message.ToTable("outbox_messages");
-            message.HasKey(m => m.Id);
+            // The sequence is the key because only a key autoincrements on SQLite as on PostgreSQL.
+            message.HasKey(m => m.Sequence);
             message.Property(m => m.Sequence).ValueGeneratedOnAdd();
-            message.HasAlternateKey(m => m.Sequence);
+            message.HasIndex(m => m.Id).IsUnique();
             message.Property(m => m.MessageType).HasMaxLength(512);
             message.Property(m => m.Destination).HasMaxLength(255);
             message.HasIndex(m => new { m.SentAt, m.Sequence });

@@ -31,20 +31,21 @@ public static class DatabaseSetup
                 Directory.CreateDirectory(directory);
             }
 
-            // Several contexts share one SQLite file: EnsureCreated only creates when the file has no tables, so create each context's tables explicitly.
+            // Several contexts share one SQLite file, so EnsureCreated (which skips a file that has any
+            // table) will not do: each context creates its own tables when they are not there yet.
             var creator = context.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>();
             if (!await creator.ExistsAsync(cancellationToken))
             {
                 await creator.CreateAsync(cancellationToken);
             }
 
-            try
+            var table = context.Model.GetEntityTypes().Select(e => e.GetTableName()).First(t => t is not null)!;
+            var existing = await context.Database
+                .SqlQuery<int>($"SELECT count(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = {table}")
+                .SingleAsync(cancellationToken);
+            if (existing == 0)
             {
                 await creator.CreateTablesAsync(cancellationToken);
-            }
-            catch (Microsoft.Data.Sqlite.SqliteException e) when (e.Message.Contains("already exists", StringComparison.Ordinal))
-            {
-                // The tables are there from an earlier start.
             }
 
             await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);

@@ -23,6 +23,7 @@ public static class BusSetup
             var timeout = RequestTimeout.After(ms: (int)options.RequestTimeout.TotalMilliseconds);
             bus.AddRequestClient<ReserveVolume>(volumeService, timeout);
             bus.AddRequestClient<GetVolume>(volumeService, timeout);
+            bus.AddRequestClient<CreateVolume>(volumeService, timeout);
             bus.AddRequestClient<GetBackupDevice>(volumeService, timeout);
             bus.AddRequestClient<InitializeConnection>(volumeService, timeout);
             bus.AddRequestClient<TerminateConnection>(volumeService, timeout);

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace BackupPlatform.Hosting;
 
@@ -19,6 +20,9 @@ public static class DatabaseRegistration
         services.TryAddSingleton(options);
         services.AddDbContext<TContext>(builder => builder.UseConfiguredDatabase(options, migrationsHistoryTable));
         services.AddHostedService<SchemaPreparation<TContext>>();
+
+        // Every SQL statement at Information drowns a service's own log.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning));
         return services;
     }
 }

@@ -13,6 +13,9 @@ public sealed class VolumeServiceClient(IServiceProvider services)
     public Task<VolumeDetails> GetAsync(Guid volumeId, string? projectId, CancellationToken cancellationToken) =>
         RequestAsync<GetVolume, VolumeDetails>(new GetVolume { VolumeId = volumeId, ProjectId = projectId }, cancellationToken);
 
+    public Task<VolumeDetails> CreateAsync(CreateVolume request, CancellationToken cancellationToken) =>
+        RequestAsync<CreateVolume, VolumeDetails>(request, cancellationToken);
+
     public Task<VolumeReserved> ReserveAsync(ReserveVolume request, CancellationToken cancellationToken) =>
         RequestAsync<ReserveVolume, VolumeReserved>(request, cancellationToken);
 

@@ -215,10 +215,12 @@ namespace BackupPlatform.Data.Migrations
 
             modelBuilder.Entity("BackupPlatform.Data.OutboxMessage", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
 
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
@@ -242,6 +244,10 @@ namespace BackupPlatform.Data.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("destination");
 
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
                     b.Property<string>("LastError")
                         .HasColumnType("text")
                         .HasColumnName("last_error");
@@ -256,16 +262,10 @@ namespace BackupPlatform.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("sent_at");
 
-                    b.Property<long>("Sequence")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("sequence");
+                    b.HasKey("Sequence");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
-
-                    b.HasKey("Id");
-
-                    b.HasAlternateKey("Sequence");
+                    b.HasIndex("Id")
+                        .IsUnique();
 
                     b.HasIndex("SentAt", "Sequence");
 

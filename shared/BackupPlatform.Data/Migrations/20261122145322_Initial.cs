@@ -74,9 +74,9 @@ namespace BackupPlatform.Data.Migrations
                 name: "outbox_messages",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
                     sequence = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
                     destination = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
                     message_type = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
                     body = table.Column<string>(type: "text", nullable: false),
@@ -88,8 +88,7 @@ namespace BackupPlatform.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_outbox_messages", x => x.id);
-                    table.UniqueConstraint("AK_outbox_messages_sequence", x => x.sequence);
+                    table.PrimaryKey("PK_outbox_messages", x => x.sequence);
                 });
 
             migrationBuilder.CreateIndex(
@@ -106,6 +105,12 @@ namespace BackupPlatform.Data.Migrations
                 name: "IX_backups_volume_id",
                 table: "backups",
                 column: "volume_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_outbox_messages_id",
+                table: "outbox_messages",
+                column: "id",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_outbox_messages_sent_at_sequence",

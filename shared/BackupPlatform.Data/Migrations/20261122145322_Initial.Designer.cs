@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BackupPlatform.Data.Migrations
 {
     [DbContext(typeof(BackupDbContext))]
-    [Migration("20261122143702_Initial")]
+    [Migration("20261122145322_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -218,10 +218,12 @@ namespace BackupPlatform.Data.Migrations
 
             modelBuilder.Entity("BackupPlatform.Data.OutboxMessage", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
 
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
@@ -245,6 +247,10 @@ namespace BackupPlatform.Data.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("destination");
 
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
                     b.Property<string>("LastError")
                         .HasColumnType("text")
                         .HasColumnName("last_error");
@@ -259,16 +265,10 @@ namespace BackupPlatform.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("sent_at");
 
-                    b.Property<long>("Sequence")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("sequence");
+                    b.HasKey("Sequence");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
-
-                    b.HasKey("Id");
-
-                    b.HasAlternateKey("Sequence");
+                    b.HasIndex("Id")
+                        .IsUnique();
 
                     b.HasIndex("SentAt", "Sequence");
 

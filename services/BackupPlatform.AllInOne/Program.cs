@@ -1,0 +1,3 @@
+using BackupPlatform.AllInOne;
+
+await AllInOneApp.Create(args).RunAsync();

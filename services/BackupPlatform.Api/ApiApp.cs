@@ -1,0 +1,36 @@
+using BackupPlatform.Data;
+using BackupPlatform.Hosting;
+using BackupPlatform.Hosting.Http;
+
+namespace BackupPlatform.Api;
+
+/// <summary>The tenant-facing HTTP API (Cinder v3 backups). It consumes nothing; it sends commands through its outbox.</summary>
+public static class ApiApp
+{
+    public static readonly BusParticipant Bus = new(_ => { }, (_, _) => { });
+
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddApi(builder.Configuration);
+        builder.Services.AddBackupPlatformBus(builder.Configuration, Bus);
+        var app = builder.Build();
+        app.UseCinderFaults();
+        app.MapApi();
+        return app;
+    }
+
+    public static IServiceCollection AddApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddHttpIdentity(configuration);
+        services.AddBackupPlatformDatabase<BackupDbContext>(configuration, BackupDbContextHistory.Table);
+        services.AddOutboxRelay();
+        return services;
+    }
+
+    public static void MapApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapVersionsApi();
+        endpoints.MapBackupsApi();
+    }
+}

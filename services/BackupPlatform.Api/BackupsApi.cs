@@ -1,0 +1,254 @@
+using System.Text.Json;
+using BackupPlatform.Contracts.Backup.V2;
+using BackupPlatform.Contracts.Volume.V2;
+using BackupPlatform.Data;
+using BackupPlatform.Hosting;
+using BackupPlatform.Hosting.Http;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupPlatform.Api;
+
+/// <summary>
+/// The backups resource of Cinder's v3 API. Every state change commits the row and its command in
+/// one transaction (the outbox), so an accepted request is never lost while the broker is down.
+/// </summary>
+public static class BackupsApi
+{
+    public static void MapBackupsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var project = endpoints.MapProjectScope();
+        project.MapPost("/backups", CreateAsync);
+        project.MapGet("/backups", (string project_id, HttpContext http, BackupDbContext db) => ListAsync(project_id, http, db, detail: false));
+        project.MapGet("/backups/detail", (string project_id, HttpContext http, BackupDbContext db) => ListAsync(project_id, http, db, detail: true));
+        project.MapGet("/backups/{backup_id}", ShowAsync);
+        project.MapDelete("/backups/{backup_id}", DeleteAsync);
+        project.MapPost("/backups/{backup_id}/restore", RestoreAsync);
+    }
+
+    private static async Task<IResult> CreateAsync(string project_id, HttpContext http, BackupDbContext db, VolumeServiceClient volumes, OutboxSignal outbox)
+    {
+        var (body, error) = await RequestBody.ReadAsync(http.Request, "backup");
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!body.TryGetProperty("volume_id", out _))
+        {
+            return CinderFault.BadRequest("Invalid input for field/attribute backup. Value: volume_id is missing. 'volume_id' is a required property");
+        }
+
+        if (!body.TryGetUuid("volume_id", out var volumeId, out var invalid) || volumeId is null
+            || !body.TryGetString("name", out var name, out invalid)
+            || !body.TryGetString("description", out var description, out invalid)
+            || !body.TryGetString("container", out var container, out invalid)
+            || !body.TryGetString("availability_zone", out var zone, out invalid)
+            || !body.TryGetUuid("snapshot_id", out var snapshotId, out invalid)
+            || !body.TryGetBoolean("incremental", out var incremental, out invalid)
+            || !body.TryGetBoolean("force", out var force, out invalid))
+        {
+            return CinderFault.BadRequest(invalid ?? "Invalid input for field/attribute volume_id. Value: None. None is not of type 'string'");
+        }
+
+        if (snapshotId is not null)
+        {
+            return CinderFault.NotFound($"Snapshot {snapshotId} could not be found.");
+        }
+
+        var identity = RequestIdentity.Of(http);
+        Backup? parent = null;
+        if (incremental)
+        {
+            parent = await db.Backups.AsNoTracking()
+                .Where(b => b.VolumeId == volumeId && b.ProjectId == project_id && !b.Deleted && b.Status == BackupStatus.Available)
+                .OrderByDescending(b => b.DataTimestamp)
+                .FirstOrDefaultAsync(http.RequestAborted);
+            if (parent is null)
+            {
+                return CinderFault.BadRequest("Invalid backup: No backups available to do an incremental backup.");
+            }
+        }
+
+        VolumeReserved volume;
+        try
+        {
+            volume = await volumes.ReserveAsync(
+                new ReserveVolume { VolumeId = volumeId.Value, ProjectId = project_id, Purpose = VolumePurpose.Backup, Force = force },
+                http.RequestAborted);
+        }
+        catch (VolumeServiceException e)
+        {
+            return e.NotFound ? CinderFault.NotFound(e.Message) : CinderFault.BadRequest(e.Message);
+        }
+
+        var now = DateTime.UtcNow;
+        var backup = new Backup
+        {
+            Id = Guid.NewGuid(),
+            ProjectId = project_id,
+            UserId = identity.UserId,
+            VolumeId = volume.VolumeId,
+            Status = BackupStatus.Creating,
+            Size = volume.SizeGb,
+            Container = container,
+            AvailabilityZone = zone ?? volume.AvailabilityZone,
+            ParentId = parent?.Id,
+            IsIncremental = parent is not null,
+            DataTimestamp = now,
+            DisplayName = name,
+            DisplayDescription = description,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Backups.Add(backup);
+        db.Send(QueueNames.Scheduler, new CreateBackup { BackupId = backup.Id, VolumeId = backup.VolumeId, AvailabilityZone = backup.AvailabilityZone }, backup.Id);
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch
+        {
+            await volumes.ReleaseAsync(volume.VolumeId, null, CancellationToken.None);
+            throw;
+        }
+
+        outbox.Notify();
+        return Results.Json(new { backup = BackupView.Summary(backup, http.Request) }, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> ListAsync(string project_id, HttpContext http, BackupDbContext db, bool detail)
+    {
+        var backups = await db.Backups.AsNoTracking()
+            .Where(b => b.ProjectId == project_id && !b.Deleted)
+            .OrderByDescending(b => b.CreatedAt)
+            .Take(1000)
+            .ToListAsync(http.RequestAborted);
+        return Results.Json(new
+        {
+            backups = backups.Select(b => detail ? BackupView.Detail(b, http.Request) : BackupView.Summary(b, http.Request)),
+        });
+    }
+
+    private static async Task<IResult> ShowAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db)
+    {
+        var backup = await FindAsync(db, project_id, backup_id, http.RequestAborted);
+        return backup is null ? BackupNotFound(backup_id) : Results.Json(new { backup = BackupView.Detail(backup, http.Request) });
+    }
+
+    private static async Task<IResult> DeleteAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db, OutboxSignal outbox)
+    {
+        var backup = await FindAsync(db, project_id, backup_id, http.RequestAborted);
+        if (backup is null)
+        {
+            return BackupNotFound(backup_id);
+        }
+
+        if (backup.NumDependentBackups > 0)
+        {
+            return CinderFault.BadRequest("Invalid backup: Incremental backups exist for this backup.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
+        var now = DateTime.UtcNow;
+        var moved = await db.Backups
+            .Where(b => b.Id == backup.Id && (b.Status == BackupStatus.Available || b.Status == BackupStatus.Error) && b.NumDependentBackups == 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BackupStatus.Deleting).SetProperty(b => b.UpdatedAt, now), http.RequestAborted);
+        if (moved == 0)
+        {
+            return CinderFault.BadRequest("Invalid backup: Backup status must be available or error");
+        }
+
+        db.Send(QueueNames.Scheduler, new DeleteBackup { BackupId = backup.Id }, backup.Id);
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+        outbox.Notify();
+        return Results.StatusCode(StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> RestoreAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db, VolumeServiceClient volumes, OutboxSignal outbox)
+    {
+        var (body, error) = await RequestBody.ReadAsync(http.Request, "restore", rootMayBeNull: true);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!body.TryGetUuid("volume_id", out var volumeId, out var invalid) || !body.TryGetString("name", out var name, out invalid))
+        {
+            return CinderFault.BadRequest(invalid!);
+        }
+
+        var backup = await FindAsync(db, project_id, backup_id, http.RequestAborted);
+        if (backup is null)
+        {
+            return BackupNotFound(backup_id);
+        }
+
+        if (backup.Status != BackupStatus.Available)
+        {
+            return CinderFault.BadRequest("Invalid backup: Backup status must be available");
+        }
+
+        var identity = RequestIdentity.Of(http);
+        VolumeReserved volume;
+        string volumeName;
+        try
+        {
+            if (volumeId is null)
+            {
+                var created = await volumes.CreateAsync(
+                    new CreateVolume
+                    {
+                        ProjectId = project_id,
+                        UserId = identity.UserId,
+                        SizeGb = backup.Size,
+                        Name = name ?? $"restore_backup_{backup.Id}",
+                        Description = "auto-created_from_restore_from_backup",
+                    },
+                    http.RequestAborted);
+                volumeId = created.VolumeId;
+            }
+
+            volume = await volumes.ReserveAsync(
+                new ReserveVolume { VolumeId = volumeId.Value, ProjectId = project_id, Purpose = VolumePurpose.Restore, MinimumSizeGb = backup.Size },
+                http.RequestAborted);
+            volumeName = (await volumes.GetAsync(volume.VolumeId, project_id, http.RequestAborted)).Name ?? string.Empty;
+        }
+        catch (VolumeServiceException e)
+        {
+            return e.NotFound ? CinderFault.NotFound(e.Message) : CinderFault.BadRequest(e.Message);
+        }
+
+        await using (var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None))
+        {
+            var now = DateTime.UtcNow;
+            var moved = await db.Backups
+                .Where(b => b.Id == backup.Id && b.Status == BackupStatus.Available)
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(b => b.Status, BackupStatus.Restoring).SetProperty(b => b.RestoreVolumeId, volume.VolumeId)
+                        .SetProperty(b => b.FailReason, (string?)null).SetProperty(b => b.UpdatedAt, now),
+                    CancellationToken.None);
+            if (moved == 0)
+            {
+                await volumes.ReleaseAsync(volume.VolumeId, null, CancellationToken.None);
+                return CinderFault.BadRequest("Invalid backup: Backup status must be available");
+            }
+
+            db.Send(QueueNames.Scheduler, new RestoreBackup { BackupId = backup.Id, VolumeId = volume.VolumeId }, backup.Id);
+            await db.SaveChangesAsync(CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+
+        outbox.Notify();
+        return Results.Json(
+            new { restore = new Dictionary<string, object> { ["backup_id"] = backup.Id, ["volume_id"] = volume.VolumeId, ["volume_name"] = volumeName } },
+            statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static IResult BackupNotFound(string backupId) => CinderFault.NotFound($"Backup {backupId} could not be found.");
+
+    private static Task<Backup?> FindAsync(BackupDbContext db, string projectId, string backupId, CancellationToken cancellationToken) =>
+        Guid.TryParse(backupId, out var id)
+            ? db.Backups.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id && b.ProjectId == projectId && !b.Deleted, cancellationToken)
+            : Task.FromResult<Backup?>(null);
+}

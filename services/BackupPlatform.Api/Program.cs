@@ -1,0 +1,3 @@
+using BackupPlatform.Api;
+
+await ApiApp.Create(args).RunAsync();

@@ -1,0 +1,120 @@
+using BackupPlatform.Contracts;
+using BackupPlatform.Contracts.Backup.V2;
+using BackupPlatform.Data;
+using BackupPlatform.Hosting;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupPlatform.Scheduler;
+
+/// <summary>
+/// Routes backup commands from the scheduler queue to a worker host's own queue. A backup that no
+/// host can take fails with Cinder's reason instead of waiting forever.
+/// </summary>
+public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts, VolumeServiceClient volumes, ILogger<BackupRoutingConsumer> logger) :
+    IConsumer<CreateBackup>,
+    IConsumer<RestoreBackup>,
+    IConsumer<DeleteBackup>
+{
+    public const string NoServiceForCreate = "Service not found for creating backup.";
+
+    public async Task Consume(ConsumeContext<CreateBackup> context)
+    {
+        var command = context.Message;
+        if (!await EnsureVersionAsync(command, BackupStatus.Creating, () => ReleaseQuietlyAsync(command.VolumeId, null)))
+        {
+            return;
+        }
+
+        var host = await hosts.WaitForHostAsync(command.AvailabilityZone, null, context.CancellationToken);
+        if (host is null)
+        {
+            logger.LogWarning("No live backup host in zone {Zone} for backup {BackupId}", command.AvailabilityZone, command.BackupId);
+            await ReleaseQuietlyAsync(command.VolumeId, null);
+            await db.FailAsync(command.BackupId, BackupStatus.Creating, NoServiceForCreate, context.CancellationToken);
+            return;
+        }
+
+        await db.Backups.Where(b => b.Id == command.BackupId).ExecuteUpdateAsync(s => s.SetProperty(b => b.Host, host), context.CancellationToken);
+        await ForwardAsync(context, host, command with { Host = host });
+    }
+
+    public async Task Consume(ConsumeContext<RestoreBackup> context)
+    {
+        var command = context.Message;
+        if (!await EnsureVersionAsync(command, BackupStatus.Restoring, () => ReleaseQuietlyAsync(command.VolumeId, null)))
+        {
+            return;
+        }
+
+        var backup = await db.Backups.AsNoTracking().SingleOrDefaultAsync(b => b.Id == command.BackupId, context.CancellationToken);
+        var host = await hosts.WaitForHostAsync(null, backup?.Host, context.CancellationToken);
+        if (host is null)
+        {
+            await ReleaseQuietlyAsync(command.VolumeId, null);
+            await db.Backups.Where(b => b.Id == command.BackupId && b.Status == BackupStatus.Restoring).ExecuteUpdateAsync(
+                s => s.SetProperty(b => b.Status, BackupStatus.Available).SetProperty(b => b.FailReason, "Service not found for restoring backup."),
+                context.CancellationToken);
+            return;
+        }
+
+        await ForwardAsync(context, host, command with { Host = host });
+    }
+
+    public async Task Consume(ConsumeContext<DeleteBackup> context)
+    {
+        var command = context.Message;
+        if (!await EnsureVersionAsync(command, BackupStatus.Deleting, () => Task.CompletedTask))
+        {
+            return;
+        }
+
+        var backup = await db.Backups.AsNoTracking().SingleOrDefaultAsync(b => b.Id == command.BackupId, context.CancellationToken);
+        var host = await hosts.WaitForHostAsync(null, backup?.Host, context.CancellationToken);
+        if (host is null)
+        {
+            await db.Backups.Where(b => b.Id == command.BackupId && b.Status == BackupStatus.Deleting).ExecuteUpdateAsync(
+                s => s.SetProperty(b => b.Status, BackupStatus.ErrorDeleting).SetProperty(b => b.FailReason, "Service not found for deleting backup."),
+                context.CancellationToken);
+            return;
+        }
+
+        await ForwardAsync(context, host, command with { Host = host });
+    }
+
+    private static async Task ForwardAsync<T>(ConsumeContext context, string host, T command)
+        where T : class
+    {
+        var endpoint = await context.GetSendEndpoint(QueueNames.Address(QueueNames.Worker(host)));
+        await endpoint.Send(command, context.CancellationToken);
+    }
+
+    /// <summary>
+    /// A command of another major version: its backup leaves the transitional status with the reason,
+    /// and the message goes to the error queue (the exception) where an operator can see it.
+    /// </summary>
+    private async Task<bool> EnsureVersionAsync(IBackupCommand command, string transitionalStatus, Func<Task> undo)
+    {
+        if (RpcVersion.IsSupported(command.TargetVersion, out var reason))
+        {
+            return true;
+        }
+
+        logger.LogError("Refusing {Command} for backup {BackupId}: {Reason}", command.GetType().Name, command.BackupId, reason);
+        await undo();
+        await db.FailAsync(command.BackupId, transitionalStatus, reason, CancellationToken.None);
+        throw new UnsupportedRpcVersionException(reason);
+    }
+
+    private async Task ReleaseQuietlyAsync(Guid volumeId, string? status)
+    {
+        try
+        {
+            await volumes.ReleaseAsync(volumeId, status, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not release volume {VolumeId}", volumeId);
+        }
+    }
+}

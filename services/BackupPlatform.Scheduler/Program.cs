@@ -1,0 +1,3 @@
+using BackupPlatform.Scheduler;
+
+await SchedulerApp.Create(args).RunAsync();

@@ -1,0 +1,195 @@
+using System.Text.Json;
+using BackupPlatform.Data;
+using BackupPlatform.Hosting;
+using BackupPlatform.Storage.Engine;
+using BackupPlatform.Storage.Stores;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupPlatform.Worker;
+
+/// <summary>
+/// The worker's workflows, after Cinder's BackupManager: create, restore and delete. Each checks the
+/// row's status before it acts, so a command delivered twice or replayed later changes nothing, and
+/// each leaves backup and volume in a final status whatever fails.
+/// </summary>
+public sealed class BackupManager(
+    BackupDbContext db,
+    VolumeServiceClient volumes,
+    IObjectStore store,
+    EngineOptions engine,
+    StoreOptions storeOptions,
+    WorkerOptions worker,
+    ILogger<BackupManager> logger)
+{
+    public async Task CreateAsync(Guid backupId, CancellationToken cancellationToken)
+    {
+        var backup = await db.Backups.AsNoTracking().SingleOrDefaultAsync(b => b.Id == backupId, cancellationToken);
+        if (backup is null || backup.Status != BackupStatus.Creating)
+        {
+            logger.LogInformation("Backup {BackupId} is {Status}, not creating: nothing to do", backupId, backup?.Status ?? "missing");
+            return;
+        }
+
+        var container = backup.Container ?? storeOptions.DefaultContainer;
+        await db.Backups.Where(b => b.Id == backupId).ExecuteUpdateAsync(
+            s => s.SetProperty(b => b.Host, worker.Host).SetProperty(b => b.AvailabilityZone, worker.AvailabilityZone)
+                .SetProperty(b => b.Service, store.Name).SetProperty(b => b.Container, container),
+            cancellationToken);
+
+        var attached = false;
+        Guid? deviceId = null;
+        try
+        {
+            var volume = await volumes.GetAsync(backup.VolumeId, null, cancellationToken);
+            if (volume.Status != "backing-up")
+            {
+                throw new InvalidOperationException($"Create backup aborted, expected volume status backing-up but got {volume.Status}.");
+            }
+
+            var device = await volumes.GetBackupDeviceAsync(backup.VolumeId, backupId, cancellationToken);
+            deviceId = device.DeviceVolumeId;
+            var connection = await volumes.InitializeConnectionAsync(device.DeviceVolumeId, worker.Host, cancellationToken);
+            attached = true;
+            var result = await new BackupWriter(store, engine).WriteAsync(
+                new BackupRequest
+                {
+                    BackupId = backupId,
+                    VolumeId = backup.VolumeId,
+                    DevicePath = connection.Path,
+                    SizeBytes = connection.SizeBytes,
+                    Container = container,
+                },
+                cancellationToken);
+            await volumes.TerminateConnectionAsync(device.DeviceVolumeId, worker.Host, cancellationToken);
+            attached = false;
+            await volumes.ReleaseAsync(backup.VolumeId, null, cancellationToken);
+
+            var serviceMetadata = JsonSerializer.Serialize(new { format_version = BackupManifest.CurrentFormatVersion, chunk_size = engine.ChunkSize, compression = engine.Compression });
+            var now = DateTime.UtcNow;
+            await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Creating).ExecuteUpdateAsync(
+                s => s.SetProperty(b => b.Status, BackupStatus.Available)
+                    .SetProperty(b => b.Size, volume.SizeGb)
+                    .SetProperty(b => b.ObjectCount, (int)result.ObjectsWritten)
+                    .SetProperty(b => b.ServiceMetadata, serviceMetadata)
+                    .SetProperty(b => b.UpdatedAt, now),
+                cancellationToken);
+            if (backup.ParentId is { } parentId)
+            {
+                await db.Backups.Where(b => b.Id == parentId).ExecuteUpdateAsync(s => s.SetProperty(b => b.NumDependentBackups, b => b.NumDependentBackups + 1), cancellationToken);
+            }
+
+            logger.LogInformation("Backup {BackupId} of volume {VolumeId} available: {Chunks} chunks, {Zero} zero, {Deduped} deduplicated, {Bytes} bytes uploaded",
+                backupId, backup.VolumeId, result.ChunkCount, result.ZeroChunks, result.DedupedChunks, result.BytesUploaded);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Backup {BackupId} failed", backupId);
+            if (attached && deviceId is { } device)
+            {
+                await TryAsync(() => volumes.TerminateConnectionAsync(device, worker.Host, CancellationToken.None));
+            }
+
+            await TryAsync(() => volumes.ReleaseAsync(backup.VolumeId, null, CancellationToken.None));
+            await db.FailAsync(backupId, BackupStatus.Creating, Reason(e), CancellationToken.None);
+        }
+    }
+
+    public async Task RestoreAsync(Guid backupId, Guid volumeId, CancellationToken cancellationToken)
+    {
+        var backup = await db.Backups.AsNoTracking().SingleOrDefaultAsync(b => b.Id == backupId, cancellationToken);
+        if (backup is null || backup.Status != BackupStatus.Restoring || backup.RestoreVolumeId != volumeId)
+        {
+            logger.LogInformation("Backup {BackupId} is {Status}, not restoring to {VolumeId}: nothing to do", backupId, backup?.Status ?? "missing", volumeId);
+            return;
+        }
+
+        var attached = false;
+        try
+        {
+            var volume = await volumes.GetAsync(volumeId, null, cancellationToken);
+            if (volume.Status != "restoring-backup")
+            {
+                throw new InvalidOperationException($"Restore backup aborted, expected volume status restoring-backup but got {volume.Status}.");
+            }
+
+            var connection = await volumes.InitializeConnectionAsync(volumeId, worker.Host, cancellationToken);
+            attached = true;
+            await new BackupRestorer(store, engine).RestoreAsync(backup.Container ?? storeOptions.DefaultContainer, backupId, connection.Path, targetIsNew: false, progress: null, cancellationToken);
+            await volumes.TerminateConnectionAsync(volumeId, worker.Host, cancellationToken);
+            attached = false;
+            await volumes.ReleaseAsync(volumeId, "available", cancellationToken);
+            await db.MoveAsync(backupId, BackupStatus.Restoring, BackupStatus.Available, cancellationToken);
+            logger.LogInformation("Backup {BackupId} restored to volume {VolumeId}", backupId, volumeId);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Restore of backup {BackupId} to volume {VolumeId} failed", backupId, volumeId);
+            if (attached)
+            {
+                await TryAsync(() => volumes.TerminateConnectionAsync(volumeId, worker.Host, CancellationToken.None));
+            }
+
+            await TryAsync(() => volumes.ReleaseAsync(volumeId, "error_restoring", CancellationToken.None));
+
+            // As in Cinder, the backup itself is intact and returns to available; the reason stays on it.
+            var reason = BackupTransitions.BoundReason($"Restore to volume {volumeId} failed: {Reason(e)}");
+            var now = DateTime.UtcNow;
+            await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Restoring).ExecuteUpdateAsync(
+                s => s.SetProperty(b => b.Status, BackupStatus.Available).SetProperty(b => b.FailReason, reason).SetProperty(b => b.UpdatedAt, now),
+                CancellationToken.None);
+        }
+    }
+
+    public async Task DeleteAsync(Guid backupId, CancellationToken cancellationToken)
+    {
+        var backup = await db.Backups.AsNoTracking().SingleOrDefaultAsync(b => b.Id == backupId, cancellationToken);
+        if (backup is null || backup.Status != BackupStatus.Deleting)
+        {
+            logger.LogInformation("Backup {BackupId} is {Status}, not deleting: nothing to do", backupId, backup?.Status ?? "missing");
+            return;
+        }
+
+        try
+        {
+            if (backup.Container is { } container)
+            {
+                await new BackupWriter(store, engine).DeleteAsync(container, backupId, cancellationToken);
+            }
+
+            var now = DateTime.UtcNow;
+            await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Deleting).ExecuteUpdateAsync(
+                s => s.SetProperty(b => b.Status, BackupStatus.Deleted).SetProperty(b => b.Deleted, true).SetProperty(b => b.DeletedAt, now).SetProperty(b => b.UpdatedAt, now),
+                cancellationToken);
+            if (backup.ParentId is { } parentId)
+            {
+                await db.Backups.Where(b => b.Id == parentId && b.NumDependentBackups > 0).ExecuteUpdateAsync(s => s.SetProperty(b => b.NumDependentBackups, b => b.NumDependentBackups - 1), cancellationToken);
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Delete of backup {BackupId} failed", backupId);
+            var reason = BackupTransitions.BoundReason(Reason(e));
+            await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Deleting).ExecuteUpdateAsync(
+                s => s.SetProperty(b => b.Status, BackupStatus.ErrorDeleting).SetProperty(b => b.FailReason, reason),
+                CancellationToken.None);
+        }
+    }
+
+    private static string Reason(Exception e) => e switch
+    {
+        VolumeServiceException or CorruptChunkException or StoreException or InvalidOperationException or InvalidDataException => e.Message,
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
+
+    private async Task TryAsync(Func<Task> cleanup)
+    {
+        try
+        {
+            await cleanup();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Cleanup step failed");
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using BackupPlatform.Worker;
+
+await WorkerApp.Create(args).RunAsync();

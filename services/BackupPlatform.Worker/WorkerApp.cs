@@ -1,0 +1,52 @@
+using BackupPlatform.Hosting;
+using BackupPlatform.Storage.Engine;
+using MassTransit;
+
+namespace BackupPlatform.Worker;
+
+/// <summary>A backup worker host: runs backups, restores and deletes from its own queue backup-worker.{host}.</summary>
+public static class WorkerApp
+{
+    public static BusParticipant Bus(IConfiguration configuration)
+    {
+        var options = ReadOptions(configuration);
+        return new BusParticipant(
+            bus => bus.AddConsumer<BackupCommandConsumer>(),
+            (context, endpoints) => endpoints.ReceiveEndpoint(QueueNames.Worker(options.Host), e =>
+            {
+                if (options.MaxOperations > 0)
+                {
+                    e.ConcurrentMessageLimit = options.MaxOperations;
+                    e.PrefetchCount = options.MaxOperations;
+                }
+
+                e.ConfigureConsumer<BackupCommandConsumer>(context);
+            }));
+    }
+
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddWorker(builder.Configuration);
+        builder.Services.AddBackupPlatformBus(builder.Configuration, Bus(builder.Configuration));
+        return builder.Build();
+    }
+
+    public static IServiceCollection AddWorker(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(ReadOptions(configuration));
+        var store = configuration.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new StoreOptions();
+        services.AddSingleton(store);
+        services.AddSingleton(StoreFactory.Create(store));
+        services.AddSingleton(configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions());
+        services.AddSingleton<OperationSlots>();
+        services.AddScoped<BackupManager>();
+        services.AddBackupPlatformDatabase<BackupPlatform.Data.BackupDbContext>(configuration, BackupPlatform.Data.BackupDbContextHistory.Table);
+        services.AddHostedService<StoreSetupCheck>();
+        services.AddHostedService<HeartbeatPublisher>();
+        return services;
+    }
+
+    private static WorkerOptions ReadOptions(IConfiguration configuration) =>
+        configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions();
+}
