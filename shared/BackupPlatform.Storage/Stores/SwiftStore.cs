@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
+using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -298,6 +299,10 @@ public sealed class SwiftStore : IObjectStore, IDisposable
         {
             return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         }
+        catch (HttpRequestException e) when (e.InnerException is AuthenticationException tls)
+        {
+            throw new StoreException($"Swift store at {target} failed TLS verification: {tls.Message} (set CaCertFile to trust a private CA).", e);
+        }
         catch (HttpRequestException e)
         {
             throw new StoreException($"Swift store at {target} is unreachable: {Describe(e)}", e);
@@ -490,7 +495,7 @@ public sealed class SwiftStore : IObjectStore, IDisposable
     }
 
     private async Task<StoreException> AuthFailureAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
-        new($"Swift auth at {_options.AuthUrl} failed for user {_options.User}: {await StatusAndBodyAsync(response, cancellationToken)}");
+        new($"{(_options.AuthVersion == "3" ? "Keystone" : "Swift")} auth at {_options.AuthUrl} failed for user {_options.User}: {await StatusAndBodyAsync(response, cancellationToken)}");
 
     private static async Task<StoreException> FailureAsync(string what, HttpResponseMessage response, CancellationToken cancellationToken) =>
         new($"Swift {what} failed: {await StatusAndBodyAsync(response, cancellationToken)}");
