@@ -1,0 +1,16 @@
+{{- define "backupplatform.env" -}}
+- name: BackupPlatform__Database__Provider
+  value: postgres
+- name: BackupPlatform__Database__ConnectionString
+  value: {{ .Values.database.connectionString | quote }}
+- name: BackupPlatform__Bus__Transport
+  value: rabbitmq
+- name: BackupPlatform__Bus__RabbitMqUri
+  value: {{ .Values.bus.rabbitMqUri | quote }}
+- name: BackupPlatform__Volumes__Path
+  value: /var/lib/backupplatform/volumes
+- name: BackupPlatform__Store__Posix__Path
+  value: /var/lib/backupplatform/backups
+- name: ASPNETCORE_URLS
+  value: http://0.0.0.0:8080
+{{- end -}}
