@@ -25,6 +25,7 @@ public static class ApiApp
         services.AddHttpIdentity(configuration);
         services.AddBackupPlatformDatabase<BackupDbContext>(configuration, BackupDbContextHistory.Table);
         services.AddOutboxRelay();
+        services.AddServicesApi(configuration);
         return services;
     }
 
@@ -32,5 +33,6 @@ public static class ApiApp
     {
         endpoints.MapVersionsApi();
         endpoints.MapBackupsApi();
+        endpoints.MapServicesApi();
     }
 }

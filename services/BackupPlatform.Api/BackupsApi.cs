@@ -101,7 +101,7 @@ public static class BackupsApi
             UpdatedAt = now,
         };
         db.Backups.Add(backup);
-        db.Send(QueueNames.Scheduler, new CreateBackup { BackupId = backup.Id, VolumeId = backup.VolumeId, AvailabilityZone = backup.AvailabilityZone }, backup.Id);
+        db.Send(QueueNames.Scheduler, new CreateBackup { BackupId = backup.Id, VolumeId = backup.VolumeId, AvailabilityZone = backup.AvailabilityZone, VolumeHost = volume.Host }, backup.Id);
         try
         {
             await db.SaveChangesAsync(CancellationToken.None);

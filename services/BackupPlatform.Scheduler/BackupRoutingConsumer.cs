@@ -11,7 +11,7 @@ namespace BackupPlatform.Scheduler;
 /// Routes backup commands from the scheduler queue to a worker host's own queue. A backup that no
 /// host can take fails with Cinder's reason instead of waiting forever.
 /// </summary>
-public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts, VolumeServiceClient volumes, ILogger<BackupRoutingConsumer> logger) :
+public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts, VolumeServiceClient volumes, SchedulerOptions options, ILogger<BackupRoutingConsumer> logger) :
     IConsumer<CreateBackup>,
     IConsumer<RestoreBackup>,
     IConsumer<DeleteBackup>
@@ -26,7 +26,7 @@ public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts
             return;
         }
 
-        var host = await hosts.WaitForHostAsync(command.AvailabilityZone, null, context.CancellationToken);
+        var host = await hosts.WaitForHostAsync(command.AvailabilityZone, null, options.UseSameHost ? command.VolumeHost : null, context.CancellationToken);
         if (host is null)
         {
             logger.LogWarning("No live backup host in zone {Zone} for backup {BackupId}", command.AvailabilityZone, command.BackupId);
@@ -48,7 +48,7 @@ public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts
         }
 
         var backup = await db.Backups.AsNoTracking().SingleOrDefaultAsync(b => b.Id == command.BackupId, context.CancellationToken);
-        var host = await hosts.WaitForHostAsync(null, backup?.Host, context.CancellationToken);
+        var host = await hosts.WaitForHostAsync(null, backup?.Service, backup?.Host, context.CancellationToken);
         if (host is null)
         {
             await ReleaseQuietlyAsync(command.VolumeId, null);
@@ -58,6 +58,7 @@ public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts
             return;
         }
 
+        await db.Backups.Where(b => b.Id == command.BackupId).ExecuteUpdateAsync(s => s.SetProperty(b => b.Host, host), context.CancellationToken);
         await ForwardAsync(context, host, command with { Host = host });
     }
 
@@ -70,7 +71,7 @@ public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts
         }
 
         var backup = await db.Backups.AsNoTracking().SingleOrDefaultAsync(b => b.Id == command.BackupId, context.CancellationToken);
-        var host = await hosts.WaitForHostAsync(null, backup?.Host, context.CancellationToken);
+        var host = await hosts.WaitForHostAsync(null, backup?.Service, backup?.Host, context.CancellationToken);
         if (host is null)
         {
             await db.Backups.Where(b => b.Id == command.BackupId && b.Status == BackupStatus.Deleting).ExecuteUpdateAsync(
@@ -79,6 +80,7 @@ public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts
             return;
         }
 
+        await db.Backups.Where(b => b.Id == command.BackupId).ExecuteUpdateAsync(s => s.SetProperty(b => b.Host, host), context.CancellationToken);
         await ForwardAsync(context, host, command with { Host = host });
     }
 

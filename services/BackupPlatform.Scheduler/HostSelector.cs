@@ -5,38 +5,52 @@ namespace BackupPlatform.Scheduler;
 
 /// <summary>
 /// Picks a worker host: live (heard from within the service down time), enabled, in the wanted
-/// availability zone when one is given, least loaded first.
+/// availability zone and serving the wanted store when they are given. Among those, the one with
+/// the fewest operations in flight, then the fewest backups ever given, so that work spreads evenly
+/// even when every host is idle between commands.
 /// </summary>
-public sealed class HostSelector(BackupDbContext db, SchedulerOptions options)
+public sealed class HostSelector(BackupDbContext db, SchedulerOptions options, ServiceRegistryOptions registry)
 {
-    public async Task<string?> PickAsync(string? availabilityZone, string? preferredHost, CancellationToken cancellationToken)
+    private static readonly string[] InFlight = [BackupStatus.Creating, BackupStatus.Restoring, BackupStatus.Deleting];
+
+    public async Task<string?> PickAsync(string? availabilityZone, string? store, string? preferredHost, CancellationToken cancellationToken)
     {
-        var cutoff = DateTime.UtcNow - options.ServiceDownTime;
+        var cutoff = DateTime.UtcNow - registry.ServiceDownTime;
         var live = await db.BackupServices.AsNoTracking()
-            .Where(h => !h.Disabled && h.LastSeen >= cutoff && (availabilityZone == null || h.AvailabilityZone == availabilityZone))
+            .Where(h => !h.Disabled && h.LastSeen >= cutoff
+                && (availabilityZone == null || h.AvailabilityZone == availabilityZone)
+                && (store == null || h.Store == store))
+            .Select(h => h.Host)
             .ToListAsync(cancellationToken);
         if (live.Count == 0)
         {
             return null;
         }
 
-        if (preferredHost is not null && live.Any(h => h.Host == preferredHost))
+        if (preferredHost is not null && live.Contains(preferredHost))
         {
             return preferredHost;
         }
 
-        var least = live.Min(h => h.ActiveOperations);
-        var candidates = live.Where(h => h.ActiveOperations == least).ToList();
-        return candidates[Random.Shared.Next(candidates.Count)].Host;
+        var load = await db.Backups.AsNoTracking()
+            .Where(b => b.Host != null && live.Contains(b.Host))
+            .GroupBy(b => b.Host!)
+            .Select(g => new { Host = g.Key, InFlight = g.Count(b => InFlight.Contains(b.Status)), Total = g.Count() })
+            .ToDictionaryAsync(x => x.Host, cancellationToken);
+        return live
+            .OrderBy(h => load.TryGetValue(h, out var l) ? l.InFlight : 0)
+            .ThenBy(h => load.TryGetValue(h, out var l) ? l.Total : 0)
+            .ThenBy(h => h, StringComparer.Ordinal)
+            .First();
     }
 
     /// <summary>Waits up to the grace period for a host to appear, so that work sent while workers start is not failed at once.</summary>
-    public async Task<string?> WaitForHostAsync(string? availabilityZone, string? preferredHost, CancellationToken cancellationToken)
+    public async Task<string?> WaitForHostAsync(string? availabilityZone, string? store, string? preferredHost, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + options.NoHostGracePeriod;
         while (true)
         {
-            var host = await PickAsync(availabilityZone, preferredHost, cancellationToken);
+            var host = await PickAsync(availabilityZone, store, preferredHost, cancellationToken);
             if (host is not null || DateTime.UtcNow >= deadline)
             {
                 return host;

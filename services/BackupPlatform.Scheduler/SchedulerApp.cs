@@ -1,6 +1,7 @@
 using BackupPlatform.Data;
 using BackupPlatform.Hosting;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BackupPlatform.Scheduler;
 
@@ -15,7 +16,12 @@ public static class SchedulerApp
         },
         (context, endpoints) =>
         {
-            endpoints.ReceiveEndpoint(QueueNames.Scheduler, e => e.ConfigureConsumer<BackupRoutingConsumer>(context));
+            endpoints.ReceiveEndpoint(QueueNames.Scheduler, e =>
+            {
+                // One routing decision at a time, so each sees the load the previous one added.
+                e.ConcurrentMessageLimit = 1;
+                e.ConfigureConsumer<BackupRoutingConsumer>(context);
+            });
             endpoints.ReceiveEndpoint($"{QueueNames.Scheduler}.heartbeats", e => e.ConfigureConsumer<HeartbeatConsumer>(context));
         });
 
@@ -30,7 +36,20 @@ public static class SchedulerApp
     public static IServiceCollection AddScheduler(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions());
+        services.TryAddSingleton(configuration.GetSection(ServiceRegistryOptions.Section).Get<ServiceRegistryOptions>() ?? new ServiceRegistryOptions());
         services.AddScoped<HostSelector>();
+        var bus = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
+        if (bus.Transport.Equals("rabbitmq", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddSingleton<IHostQueueDrain, RabbitMqHostQueueDrain>();
+        }
+        else
+        {
+            services.AddSingleton<IHostQueueDrain, InMemoryHostQueueDrain>();
+        }
+
+        services.AddOutboxRelay();
+        services.AddHostedService<HostFailover>();
         services.AddBackupPlatformDatabase<BackupDbContext>(configuration, BackupDbContextHistory.Table);
         return services;
     }

@@ -1,13 +1,16 @@
 namespace BackupPlatform.Scheduler;
 
-/// <summary>Configuration section "BackupPlatform:Scheduler".</summary>
+/// <summary>Configuration section "BackupPlatform:Scheduler" (ServiceDownTime is read with it, by <see cref="BackupPlatform.Data.ServiceRegistryOptions"/>).</summary>
 public sealed class SchedulerOptions
 {
     public const string Section = "BackupPlatform:Scheduler";
 
-    /// <summary>Cinder's service_down_time: a host whose last heartbeat is older than this is down.</summary>
-    public TimeSpan ServiceDownTime { get; set; } = TimeSpan.FromSeconds(60);
-
     /// <summary>How long a command waits for a live host (e.g. while workers start) before its backup fails.</summary>
     public TimeSpan NoHostGracePeriod { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Cinder's backup_use_same_host: back a volume up on its own host when that host runs a worker.</summary>
+    public bool UseSameHost { get; set; }
+
+    /// <summary>How often the registry is checked for hosts that went down.</summary>
+    public TimeSpan FailoverInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

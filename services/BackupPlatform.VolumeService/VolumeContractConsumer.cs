@@ -22,7 +22,7 @@ public sealed class VolumeContractConsumer(VolumeDbContext db, VolumeReservation
     {
         var request = context.Message;
         EnsureVersion(request.TargetVersion);
-        var volume = await creator.CreateAsync(request.ProjectId, request.UserId, request.SizeGb, request.Name, request.Description, null, context.CancellationToken);
+        var volume = await creator.CreateAsync(request.ProjectId, request.UserId, request.SizeGb, request.Name, request.Description, null, request.AvailabilityZone, context.CancellationToken);
         await context.RespondAsync(Details(volume));
     }
 

@@ -3,7 +3,7 @@ namespace BackupPlatform.VolumeService;
 /// <summary>Creates a volume row and its sparse file; for the HTTP API and for a restore to a new volume alike.</summary>
 public sealed class VolumeCreator(VolumeDbContext db, VolumeFiles files, VolumeServiceOptions options)
 {
-    public async Task<Volume> CreateAsync(string projectId, string userId, int sizeGb, string? name, string? description, string? metadata, CancellationToken cancellationToken)
+    public async Task<Volume> CreateAsync(string projectId, string userId, int sizeGb, string? name, string? description, string? metadata, string? availabilityZone, CancellationToken cancellationToken)
     {
         var volume = new Volume
         {
@@ -14,7 +14,7 @@ public sealed class VolumeCreator(VolumeDbContext db, VolumeFiles files, VolumeS
             Description = description,
             Status = VolumeStatus.Creating,
             Size = sizeGb,
-            AvailabilityZone = options.AvailabilityZone,
+            AvailabilityZone = availabilityZone ?? options.AvailabilityZone,
             Host = options.Host,
             Metadata = metadata,
             CreatedAt = DateTime.UtcNow,

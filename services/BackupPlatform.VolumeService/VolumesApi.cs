@@ -42,7 +42,7 @@ public static class VolumesApi
             return CinderFault.BadRequest(invalid!);
         }
 
-        if (zone is not null && zone != options.AvailabilityZone)
+        if (zone is not null && !options.Serves(zone))
         {
             return CinderFault.BadRequest($"Invalid input received: Availability zone '{zone}' is invalid.");
         }
@@ -54,7 +54,7 @@ public static class VolumesApi
         }
 
         var identity = RequestIdentity.Of(http);
-        var volume = await creator.CreateAsync(project_id, identity.UserId, size, name, description, metadata, http.RequestAborted);
+        var volume = await creator.CreateAsync(project_id, identity.UserId, size, name, description, metadata, zone, http.RequestAborted);
         return Results.Json(new { volume = VolumeView.Detail(volume, http.Request, identity.IsAdmin) }, statusCode: StatusCodes.Status202Accepted);
     }
 

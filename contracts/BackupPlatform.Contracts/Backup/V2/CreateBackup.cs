@@ -14,6 +14,9 @@ public sealed record CreateBackup : IBackupCommand
 
     public required string AvailabilityZone { get; init; }
 
+    /// <summary>The volume service host that holds the volume, for backup_use_same_host (2.0, optional).</summary>
+    public string? VolumeHost { get; init; }
+
     /// <summary>The worker host the scheduler chose; null until scheduled.</summary>
     public string? Host { get; init; }
 
