@@ -27,9 +27,13 @@ public sealed class Deployment : IAsyncDisposable
     private readonly string _postgres;
     private readonly string _rabbit;
     private readonly List<WebApplication> _hosts = [];
+    private readonly Dictionary<string, WebApplication> _workers = [];
+    private readonly List<System.Diagnostics.Process> _processes = [];
+    private readonly string[] _settings;
 
-    private Deployment(string postgres, string rabbit, string virtualHost)
+    private Deployment(string postgres, string rabbit, string virtualHost, string[] settings)
     {
+        _settings = settings;
         _postgres = postgres;
         _rabbit = rabbit;
         VirtualHost = virtualHost;
@@ -46,17 +50,26 @@ public sealed class Deployment : IAsyncDisposable
 
     public HttpClient Volumes { get; private set; } = null!;
 
-    public WebApplication? Worker { get; private set; }
+    public string PostgresConnectionString => _postgres;
+
+    public string RabbitMqUri => _rabbit;
+
+    public WebApplication? Worker => _workers.GetValueOrDefault(WorkerHost);
 
     public WebApplication ApiHost { get; private set; } = null!;
 
-    public static async Task<Deployment> StartAsync(bool withWorker = true)
+    /// <param name="settings">Configuration arguments for every host of the deployment, e.g. --BackupPlatform:Scheduler:ServiceDownTime=00:00:05.</param>
+    public static async Task<Deployment> StartAsync(bool withWorker = true, params string[] settings)
     {
         var (postgres, rabbit, virtualHost) = await TestServers.IsolateAsync();
-        var deployment = new Deployment(postgres, rabbit, virtualHost);
+        var deployment = new Deployment(postgres, rabbit, virtualHost, settings);
 
         // The volume service first: it owns its schema; then the backup services.
-        var volumes = await deployment.StartHostAsync(VolumeServiceApp.Create, $"--BackupPlatform:Volumes:Path={Path.Combine(deployment.Root, "volumes")}");
+        var volumes = await deployment.StartHostAsync(
+            VolumeServiceApp.Create,
+            $"--BackupPlatform:Volumes:Path={deployment.VolumesPath}",
+            "--BackupPlatform:Volumes:AdditionalZones:0=az1",
+            "--BackupPlatform:Volumes:AdditionalZones:1=az2");
         deployment.ApiHost = await deployment.StartHostAsync(ApiApp.Create);
         await deployment.StartHostAsync(SchedulerApp.Create, "--BackupPlatform:Scheduler:NoHostGracePeriod=00:00:30");
         deployment.Api = Client(deployment.ApiHost);
@@ -69,30 +82,70 @@ public sealed class Deployment : IAsyncDisposable
         return deployment;
     }
 
-    /// <summary>Starts the worker host and waits until the scheduler's registry lists it.</summary>
-    public async Task StartWorkerAsync()
+    public string VolumesPath => Path.Combine(Root, "volumes");
+
+    /// <summary>The arguments a worker of this deployment runs with, in-process or as its own process.</summary>
+    public string[] WorkerArgs(string host, string zone, params string[] extra) =>
+    [
+        .. CommonArgs,
+        $"--BackupPlatform:Worker:Host={host}",
+        $"--BackupPlatform:Worker:AvailabilityZone={zone}",
+        "--BackupPlatform:Worker:HeartbeatInterval=00:00:01",
+        $"--BackupPlatform:Store:Posix:Path={StorePath}",
+        .. extra,
+    ];
+
+    /// <summary>Starts a worker host and waits until the scheduler's registry lists it as live.</summary>
+    public async Task StartWorkerAsync(string host = WorkerHost, string zone = "nova")
     {
-        Worker = await StartHostAsync(
-            WorkerApp.Create,
-            $"--BackupPlatform:Worker:Host={WorkerHost}",
-            "--BackupPlatform:Worker:HeartbeatInterval=00:00:01",
-            $"--BackupPlatform:Store:Posix:Path={StorePath}");
+        var started = DateTime.UtcNow;
+        var worker = WorkerApp.Create(WorkerArgs(host, zone));
+        await worker.StartAsync();
+        _hosts.Add(worker);
+        _workers[host] = worker;
+        await WaitForHostAsync(host, started);
+    }
+
+    public async Task WaitForHostAsync(string host, DateTime heardAfter) =>
         await WaitUntilAsync(async () =>
         {
             await using var db = BackupDb();
-            return await db.BackupServices.AnyAsync(h => h.Host == WorkerHost);
+            return await db.BackupServices.AnyAsync(h => h.Host == host && h.LastSeen >= heardAfter);
         });
-    }
 
-    public async Task StopWorkerAsync()
+    public async Task StopWorkerAsync(string host = WorkerHost)
     {
-        if (Worker is { } worker)
+        if (_workers.Remove(host, out var worker))
         {
             await worker.StopAsync();
             await worker.DisposeAsync();
             _hosts.Remove(worker);
-            Worker = null;
         }
+    }
+
+    /// <summary>
+    /// A worker as its own operating-system process (the built BackupPlatform.Worker.dll), for tests
+    /// that kill -9 it. Waits until the registry hears from it.
+    /// </summary>
+    public async Task<System.Diagnostics.Process> StartWorkerProcessAsync(string host, string zone, params string[] extra)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "BackupPlatform.Worker.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in WorkerArgs(host, zone, extra))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var started = DateTime.UtcNow;
+        var process = System.Diagnostics.Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _processes.Add(process);
+        await WaitForHostAsync(host, started);
+        return process;
     }
 
     public BackupDbContext BackupDb() =>
@@ -101,9 +154,9 @@ public sealed class Deployment : IAsyncDisposable
     public VolumeDbContext VolumeDb() =>
         new(new DbContextOptionsBuilder<VolumeDbContext>().UseNpgsql(_postgres).Options);
 
-    public async Task<Guid> CreateVolumeAsync(int sizeGb)
+    public async Task<Guid> CreateVolumeAsync(int sizeGb, string? zone = null)
     {
-        var response = await Volumes.PostAsJsonAsync($"/v3/{Project}/volumes", new { volume = new { size = sizeGb } });
+        var response = await Volumes.PostAsJsonAsync($"/v3/{Project}/volumes", new { volume = new { size = sizeGb, availability_zone = zone } });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return (await ReadAsync(response)).GetProperty("volume").GetProperty("id").GetGuid();
     }
@@ -162,6 +215,17 @@ public sealed class Deployment : IAsyncDisposable
             await host.DisposeAsync();
         }
 
+        foreach (var process in _processes)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+
+            process.Dispose();
+        }
+
         Api?.Dispose();
         Volumes?.Dispose();
         try
@@ -173,19 +237,20 @@ public sealed class Deployment : IAsyncDisposable
         }
     }
 
+    private string[] CommonArgs =>
+    [
+        "--urls=http://127.0.0.1:0",
+        "--BackupPlatform:Database:Provider=postgres",
+        $"--BackupPlatform:Database:ConnectionString={_postgres}",
+        "--BackupPlatform:Bus:Transport=rabbitmq",
+        $"--BackupPlatform:Bus:RabbitMqUri={_rabbit}",
+        "--Logging:LogLevel:Default=Warning",
+        .. _settings,
+    ];
+
     private async Task<WebApplication> StartHostAsync(Func<string[], WebApplication> create, params string[] extra)
     {
-        string[] args =
-        [
-            "--urls=http://127.0.0.1:0",
-            "--BackupPlatform:Database:Provider=postgres",
-            $"--BackupPlatform:Database:ConnectionString={_postgres}",
-            "--BackupPlatform:Bus:Transport=rabbitmq",
-            $"--BackupPlatform:Bus:RabbitMqUri={_rabbit}",
-            "--Logging:LogLevel:Default=Warning",
-            .. extra,
-        ];
-        var host = create(args);
+        var host = create([.. CommonArgs, .. extra]);
         await host.StartAsync();
         _hosts.Add(host);
         return host;
