@@ -3,10 +3,12 @@
 # create a 1 GiB volume, upload 64 MiB of random bytes, back it up, restore into a second volume,
 # download it, and compare: the first 64 MiB identical, the rest zero.
 # Usage: scripts/smoke-allinone.sh [base-url]   (default http://127.0.0.1:8776)
+#        VOLUME_URL=... when the volume service listens elsewhere (scripts/cluster.sh)
 set -euo pipefail
 BASE=${1:-http://127.0.0.1:8776}
 P=${PROJECT:-0123456789abcdef0123456789abcdef}
 B=$BASE/v3/$P
+VB=${VOLUME_URL:-$BASE}/v3/$P
 AUTH=(-H "X-Auth-Token: smoke:$P")
 JSON=(-H "Content-Type: application/json")
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -21,9 +23,9 @@ wait_status() { # url, key, transitional status
   echo "timeout"
 }
 
-v1=$(curl -fsS "${AUTH[@]}" "${JSON[@]}" -d '{"volume":{"size":1,"name":"smoke-src"}}' "$B/volumes" | field "['volume']['id']")
+v1=$(curl -fsS "${AUTH[@]}" "${JSON[@]}" -d '{"volume":{"size":1,"name":"smoke-src"}}' "$VB/volumes" | field "['volume']['id']")
 head -c $((64 * 1024 * 1024)) /dev/urandom >"$work/random"
-code=$(curl -sS -o /dev/null -w '%{http_code}' -X PUT "${AUTH[@]}" --data-binary @"$work/random" "$B/volumes/$v1/content")
+code=$(curl -sS -o /dev/null -w '%{http_code}' -X PUT "${AUTH[@]}" --data-binary @"$work/random" "$VB/volumes/$v1/content")
 [ "$code" = 204 ] || { echo "upload answered $code" >&2; exit 1; }
 
 backup=$(curl -fsS "${AUTH[@]}" "${JSON[@]}" -d "{\"backup\":{\"volume_id\":\"$v1\",\"name\":\"smoke\"}}" "$B/backups" | field "['backup']['id']")
@@ -31,13 +33,13 @@ s=$(wait_status "$B/backups/$backup" backup creating)
 [ "$s" = available ] || { echo "backup ended $s: $(curl -fsS "${AUTH[@]}" "$B/backups/$backup")" >&2; exit 1; }
 echo "backup $backup available"
 
-v2=$(curl -fsS "${AUTH[@]}" "${JSON[@]}" -d '{"volume":{"size":1,"name":"smoke-dst"}}' "$B/volumes" | field "['volume']['id']")
+v2=$(curl -fsS "${AUTH[@]}" "${JSON[@]}" -d '{"volume":{"size":1,"name":"smoke-dst"}}' "$VB/volumes" | field "['volume']['id']")
 curl -fsS "${AUTH[@]}" "${JSON[@]}" -d "{\"restore\":{\"volume_id\":\"$v2\"}}" "$B/backups/$backup/restore" >/dev/null
 s=$(wait_status "$B/backups/$backup" backup restoring)
-vs=$(curl -fsS "${AUTH[@]}" "$B/volumes/$v2" | field "['volume']['status']")
+vs=$(curl -fsS "${AUTH[@]}" "$VB/volumes/$v2" | field "['volume']['status']")
 [ "$s" = available ] && [ "$vs" = available ] || { echo "restore ended backup=$s volume=$vs" >&2; exit 1; }
 
-curl -fsS "${AUTH[@]}" "$B/volumes/$v2/content" -o "$work/restored"
+curl -fsS "${AUTH[@]}" "$VB/volumes/$v2/content" -o "$work/restored"
 size=$(stat -c %s "$work/restored")
 [ "$size" = $((1024 * 1024 * 1024)) ] || { echo "restored volume is $size bytes" >&2; exit 1; }
 cmp -n $((64 * 1024 * 1024)) "$work/restored" "$work/random" || { echo "first 64 MiB differ" >&2; exit 1; }
