@@ -26,6 +26,11 @@ public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts
             return;
         }
 
+        if (!await IsStillAsync(command.BackupId, BackupStatus.Creating, context.CancellationToken))
+        {
+            return;
+        }
+
         var host = await hosts.WaitForHostAsync(command.AvailabilityZone, null, options.UseSameHost ? command.VolumeHost : null, context.CancellationToken);
         if (host is null)
         {
@@ -48,7 +53,13 @@ public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts
         }
 
         var backup = await db.Backups.AsNoTracking().SingleOrDefaultAsync(b => b.Id == command.BackupId, context.CancellationToken);
-        var host = await hosts.WaitForHostAsync(null, backup?.Service, backup?.Host, context.CancellationToken);
+        if (backup?.Status != BackupStatus.Restoring || backup.RestoreVolumeId != command.VolumeId)
+        {
+            logger.LogInformation("Backup {BackupId} is not restoring to {VolumeId}: nothing to route", command.BackupId, command.VolumeId);
+            return;
+        }
+
+        var host = await hosts.WaitForHostAsync(null, backup.Service, backup.Host, context.CancellationToken);
         if (host is null)
         {
             await ReleaseQuietlyAsync(command.VolumeId, null);
@@ -71,7 +82,13 @@ public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts
         }
 
         var backup = await db.Backups.AsNoTracking().SingleOrDefaultAsync(b => b.Id == command.BackupId, context.CancellationToken);
-        var host = await hosts.WaitForHostAsync(null, backup?.Service, backup?.Host, context.CancellationToken);
+        if (backup?.Status != BackupStatus.Deleting)
+        {
+            logger.LogInformation("Backup {BackupId} is not deleting: nothing to route", command.BackupId);
+            return;
+        }
+
+        var host = await hosts.WaitForHostAsync(null, backup.Service, backup.Host, context.CancellationToken);
         if (host is null)
         {
             await db.Backups.Where(b => b.Id == command.BackupId && b.Status == BackupStatus.Deleting).ExecuteUpdateAsync(
@@ -82,6 +99,18 @@ public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts
 
         await db.Backups.Where(b => b.Id == command.BackupId).ExecuteUpdateAsync(s => s.SetProperty(b => b.Host, host), context.CancellationToken);
         await ForwardAsync(context, host, command with { Host = host });
+    }
+
+    /// <summary>A command replayed or re-routed after its backup moved on is routed nowhere.</summary>
+    private async Task<bool> IsStillAsync(Guid backupId, string status, CancellationToken cancellationToken)
+    {
+        if (await db.Backups.AnyAsync(b => b.Id == backupId && b.Status == status, cancellationToken))
+        {
+            return true;
+        }
+
+        logger.LogInformation("Backup {BackupId} is no longer {Status}: nothing to route", backupId, status);
+        return false;
     }
 
     private static async Task ForwardAsync<T>(ConsumeContext context, string host, T command)

@@ -31,10 +31,17 @@ public sealed class BackupManager(
         }
 
         var container = backup.Container ?? storeOptions.DefaultContainer;
-        await db.Backups.Where(b => b.Id == backupId).ExecuteUpdateAsync(
+        var now = DateTime.UtcNow;
+        var claimed = await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Creating && b.WorkStartedAt == null).ExecuteUpdateAsync(
             s => s.SetProperty(b => b.Host, worker.Host).SetProperty(b => b.AvailabilityZone, worker.AvailabilityZone)
-                .SetProperty(b => b.Service, store.Name).SetProperty(b => b.Container, container),
+                .SetProperty(b => b.Service, store.Name).SetProperty(b => b.Container, container).SetProperty(b => b.WorkStartedAt, now),
             cancellationToken);
+        if (claimed == 0)
+        {
+            // Begun before by a host that died or restarted: its cleanup ends it, this delivery must not run it twice.
+            logger.LogWarning("Backup {BackupId} was already begun elsewhere: redelivery dropped", backupId);
+            return;
+        }
 
         var attached = false;
         Guid? deviceId = null;
@@ -65,9 +72,10 @@ public sealed class BackupManager(
             await volumes.ReleaseAsync(backup.VolumeId, null, cancellationToken);
 
             var serviceMetadata = JsonSerializer.Serialize(new { format_version = BackupManifest.CurrentFormatVersion, chunk_size = engine.ChunkSize, compression = engine.Compression });
-            var now = DateTime.UtcNow;
+            now = DateTime.UtcNow;
             await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Creating).ExecuteUpdateAsync(
                 s => s.SetProperty(b => b.Status, BackupStatus.Available)
+                    .SetProperty(b => b.WorkStartedAt, (DateTime?)null)
                     .SetProperty(b => b.Size, volume.SizeGb)
                     .SetProperty(b => b.ObjectCount, (int)result.ObjectsWritten)
                     .SetProperty(b => b.ServiceMetadata, serviceMetadata)
@@ -103,6 +111,16 @@ public sealed class BackupManager(
             return;
         }
 
+        var started = DateTime.UtcNow;
+        var claimed = await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Restoring && b.WorkStartedAt == null).ExecuteUpdateAsync(
+            s => s.SetProperty(b => b.Host, worker.Host).SetProperty(b => b.WorkStartedAt, started),
+            cancellationToken);
+        if (claimed == 0)
+        {
+            logger.LogWarning("Restore of backup {BackupId} was already begun elsewhere: redelivery dropped", backupId);
+            return;
+        }
+
         var attached = false;
         try
         {
@@ -118,7 +136,10 @@ public sealed class BackupManager(
             await volumes.TerminateConnectionAsync(volumeId, worker.Host, cancellationToken);
             attached = false;
             await volumes.ReleaseAsync(volumeId, "available", cancellationToken);
-            await db.MoveAsync(backupId, BackupStatus.Restoring, BackupStatus.Available, cancellationToken);
+            var done = DateTime.UtcNow;
+            await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Restoring).ExecuteUpdateAsync(
+                s => s.SetProperty(b => b.Status, BackupStatus.Available).SetProperty(b => b.WorkStartedAt, (DateTime?)null).SetProperty(b => b.UpdatedAt, done),
+                cancellationToken);
             logger.LogInformation("Backup {BackupId} restored to volume {VolumeId}", backupId, volumeId);
         }
         catch (Exception e)
@@ -135,7 +156,8 @@ public sealed class BackupManager(
             var reason = BackupTransitions.BoundReason($"Restore to volume {volumeId} failed: {Reason(e)}");
             var now = DateTime.UtcNow;
             await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Restoring).ExecuteUpdateAsync(
-                s => s.SetProperty(b => b.Status, BackupStatus.Available).SetProperty(b => b.FailReason, reason).SetProperty(b => b.UpdatedAt, now),
+                s => s.SetProperty(b => b.Status, BackupStatus.Available).SetProperty(b => b.FailReason, reason)
+                    .SetProperty(b => b.WorkStartedAt, (DateTime?)null).SetProperty(b => b.UpdatedAt, now),
                 CancellationToken.None);
         }
     }
@@ -149,6 +171,10 @@ public sealed class BackupManager(
             return;
         }
 
+        var begun = DateTime.UtcNow;
+        await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Deleting).ExecuteUpdateAsync(
+            s => s.SetProperty(b => b.Host, worker.Host).SetProperty(b => b.WorkStartedAt, begun),
+            cancellationToken);
         try
         {
             if (backup.Container is { } container)
@@ -158,7 +184,7 @@ public sealed class BackupManager(
 
             var now = DateTime.UtcNow;
             await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Deleting).ExecuteUpdateAsync(
-                s => s.SetProperty(b => b.Status, BackupStatus.Deleted).SetProperty(b => b.Deleted, true).SetProperty(b => b.DeletedAt, now).SetProperty(b => b.UpdatedAt, now),
+                s => s.SetProperty(b => b.Status, BackupStatus.Deleted).SetProperty(b => b.Deleted, true).SetProperty(b => b.WorkStartedAt, (DateTime?)null).SetProperty(b => b.DeletedAt, now).SetProperty(b => b.UpdatedAt, now),
                 cancellationToken);
             if (backup.ParentId is { } parentId)
             {
@@ -170,7 +196,7 @@ public sealed class BackupManager(
             logger.LogError(e, "Delete of backup {BackupId} failed", backupId);
             var reason = BackupTransitions.BoundReason(Reason(e));
             await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Deleting).ExecuteUpdateAsync(
-                s => s.SetProperty(b => b.Status, BackupStatus.ErrorDeleting).SetProperty(b => b.FailReason, reason),
+                s => s.SetProperty(b => b.Status, BackupStatus.ErrorDeleting).SetProperty(b => b.FailReason, reason).SetProperty(b => b.WorkStartedAt, (DateTime?)null),
                 CancellationToken.None);
         }
     }

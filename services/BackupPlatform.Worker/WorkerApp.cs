@@ -44,6 +44,7 @@ public static class WorkerApp
         services.AddBackupPlatformDatabase<BackupPlatform.Data.BackupDbContext>(configuration, BackupPlatform.Data.BackupDbContextHistory.Table);
         services.AddHostedService<StoreSetupCheck>();
         services.AddHostedService<HeartbeatPublisher>();
+        services.AddHostedService<IncompleteWorkCleanup>();
         return services;
     }
 

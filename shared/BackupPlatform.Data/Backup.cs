@@ -55,6 +55,12 @@ public sealed class Backup
 
     public Guid? TempSnapshotId { get; set; }
 
+    /// <summary>
+    /// When a worker host began the create, restore or delete now in progress; null while the command
+    /// is only queued. It tells work a dead or restarted host had in hand from work still waiting for it.
+    /// </summary>
+    public DateTime? WorkStartedAt { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime? UpdatedAt { get; set; }

@@ -14,7 +14,10 @@ public static class BackupTransitions
         var bounded = BoundReason(reason);
         return db.Backups
             .Where(b => b.Id == backupId && b.Status == fromStatus)
-            .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BackupStatus.Error).SetProperty(b => b.FailReason, bounded).SetProperty(b => b.UpdatedAt, now), cancellationToken);
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(b => b.Status, BackupStatus.Error).SetProperty(b => b.FailReason, bounded)
+                    .SetProperty(b => b.WorkStartedAt, (DateTime?)null).SetProperty(b => b.UpdatedAt, now),
+                cancellationToken);
     }
 
     public static Task<int> MoveAsync(this BackupDbContext db, Guid backupId, string fromStatus, string toStatus, CancellationToken cancellationToken)

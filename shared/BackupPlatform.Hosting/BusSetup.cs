@@ -54,6 +54,7 @@ public static class BusSetup
             }
         });
         services.AddScoped<VolumeServiceClient>();
+        services.AddScoped<StrandedBackups>();
         return services;
     }
 }

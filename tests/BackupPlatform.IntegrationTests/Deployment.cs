@@ -139,8 +139,14 @@ public sealed class Deployment : IAsyncDisposable
 
         var started = DateTime.UtcNow;
         var process = System.Diagnostics.Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // Kept after the test (the deployment's own directory is not), for a post-mortem of a failure.
+        var log = Path.Combine(Path.GetTempPath(), "backupplatform-test-logs", $"{host}-{process.Id}.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(log)!);
+        var writer = TextWriter.Synchronized(new StreamWriter(log) { AutoFlush = true });
+        process.OutputDataReceived += (_, e) => writer.WriteLine(e.Data);
+        process.ErrorDataReceived += (_, e) => writer.WriteLine(e.Data);
+        process.Exited += (_, _) => writer.Dispose();
+        process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _processes.Add(process);

@@ -80,6 +80,7 @@ public sealed class WalkingSkeletonTests
         await deployment.StartWorkerAsync();
         backup = await deployment.WaitForBackupAsync(backupId, "restoring");
         Assert.Equal("available", backup.GetProperty("status").GetString());
+        Assert.True(backup.GetProperty("fail_reason").ValueKind == System.Text.Json.JsonValueKind.Null, backup.GetProperty("fail_reason").ToString());
         Assert.Equal("available", (await deployment.VolumeAsync(target)).GetProperty("status").GetString());
 
         var restored = await deployment.DownloadAsync(target);

@@ -149,6 +149,10 @@ namespace BackupPlatform.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("volume_id");
 
+                    b.Property<DateTime?>("WorkStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("work_started_at");
+
                     b.HasKey("Id");
 
                     b.HasIndex("VolumeId");
