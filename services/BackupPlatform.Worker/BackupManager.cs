@@ -19,6 +19,7 @@ public sealed class BackupManager(
     EngineOptions engine,
     StoreOptions storeOptions,
     WorkerOptions worker,
+    BackupNotifier notifier,
     ILogger<BackupManager> logger)
 {
     public async Task CreateAsync(Guid backupId, CancellationToken cancellationToken)
@@ -43,6 +44,8 @@ public sealed class BackupManager(
             return;
         }
 
+        await notifier.NotifyAsync(backupId, "backup.create.start");
+
         var attached = false;
         Guid? deviceId = null;
         try
@@ -65,6 +68,7 @@ public sealed class BackupManager(
                     DevicePath = connection.Path,
                     SizeBytes = connection.SizeBytes,
                     Container = container,
+                    Progress = notifier.Progress(backupId, "backup.createprogress", connection.SizeBytes),
                 },
                 cancellationToken);
             await volumes.TerminateConnectionAsync(device.DeviceVolumeId, worker.Host, cancellationToken);
@@ -86,6 +90,7 @@ public sealed class BackupManager(
                 await db.Backups.Where(b => b.Id == parentId).ExecuteUpdateAsync(s => s.SetProperty(b => b.NumDependentBackups, b => b.NumDependentBackups + 1), cancellationToken);
             }
 
+            await notifier.NotifyAsync(backupId, "backup.create.end");
             logger.LogInformation("Backup {BackupId} of volume {VolumeId} available: {Chunks} chunks, {Zero} zero, {Deduped} deduplicated, {Bytes} bytes uploaded",
                 backupId, backup.VolumeId, result.ChunkCount, result.ZeroChunks, result.DedupedChunks, result.BytesUploaded);
         }
@@ -99,6 +104,7 @@ public sealed class BackupManager(
 
             await TryAsync(() => volumes.ReleaseAsync(backup.VolumeId, null, CancellationToken.None));
             await db.FailAsync(backupId, BackupStatus.Creating, Reason(e), CancellationToken.None);
+            await notifier.NotifyAsync(backupId, "backup.create.end");
         }
     }
 
@@ -121,6 +127,8 @@ public sealed class BackupManager(
             return;
         }
 
+        await notifier.NotifyAsync(backupId, "backup.restore.start");
+
         var attached = false;
         try
         {
@@ -132,7 +140,7 @@ public sealed class BackupManager(
 
             var connection = await volumes.InitializeConnectionAsync(volumeId, worker.Host, cancellationToken);
             attached = true;
-            await new BackupRestorer(store, engine).RestoreAsync(backup.Container ?? storeOptions.DefaultContainer, backupId, connection.Path, targetIsNew: false, progress: null, cancellationToken);
+            await new BackupRestorer(store, engine).RestoreAsync(backup.Container ?? storeOptions.DefaultContainer, backupId, connection.Path, targetIsNew: false, notifier.Progress(backupId, "backup.restoreprogress", connection.SizeBytes), cancellationToken);
             await volumes.TerminateConnectionAsync(volumeId, worker.Host, cancellationToken);
             attached = false;
             await volumes.ReleaseAsync(volumeId, "available", cancellationToken);
@@ -140,6 +148,7 @@ public sealed class BackupManager(
             await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Restoring).ExecuteUpdateAsync(
                 s => s.SetProperty(b => b.Status, BackupStatus.Available).SetProperty(b => b.WorkStartedAt, (DateTime?)null).SetProperty(b => b.UpdatedAt, done),
                 cancellationToken);
+            await notifier.NotifyAsync(backupId, "backup.restore.end");
             logger.LogInformation("Backup {BackupId} restored to volume {VolumeId}", backupId, volumeId);
         }
         catch (Exception e)
@@ -159,6 +168,7 @@ public sealed class BackupManager(
                 s => s.SetProperty(b => b.Status, BackupStatus.Available).SetProperty(b => b.FailReason, reason)
                     .SetProperty(b => b.WorkStartedAt, (DateTime?)null).SetProperty(b => b.UpdatedAt, now),
                 CancellationToken.None);
+            await notifier.NotifyAsync(backupId, "backup.restore.end");
         }
     }
 
@@ -175,6 +185,7 @@ public sealed class BackupManager(
         await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Deleting).ExecuteUpdateAsync(
             s => s.SetProperty(b => b.Host, worker.Host).SetProperty(b => b.WorkStartedAt, begun),
             cancellationToken);
+        await notifier.NotifyAsync(backupId, "backup.delete.start");
         try
         {
             if (backup.Container is { } container)
@@ -190,6 +201,8 @@ public sealed class BackupManager(
             {
                 await db.Backups.Where(b => b.Id == parentId && b.NumDependentBackups > 0).ExecuteUpdateAsync(s => s.SetProperty(b => b.NumDependentBackups, b => b.NumDependentBackups - 1), cancellationToken);
             }
+
+            await notifier.NotifyAsync(backupId, "backup.delete.end");
         }
         catch (Exception e)
         {

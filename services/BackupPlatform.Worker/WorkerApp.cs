@@ -41,6 +41,7 @@ public static class WorkerApp
         services.AddSingleton(configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions());
         services.AddSingleton<OperationSlots>();
         services.AddScoped<BackupManager>();
+        services.AddSingleton<BackupNotifier>();
         services.AddBackupPlatformDatabase<BackupPlatform.Data.BackupDbContext>(configuration, BackupPlatform.Data.BackupDbContextHistory.Table);
         services.AddHostedService<StoreSetupCheck>();
         services.AddHostedService<HeartbeatPublisher>();
