@@ -20,6 +20,7 @@ public sealed class BackupManager(
     StoreOptions storeOptions,
     WorkerOptions worker,
     BackupNotifier notifier,
+    RestoreCancellation cancellation,
     ILogger<BackupManager> logger)
 {
     public async Task CreateAsync(Guid backupId, CancellationToken cancellationToken)
@@ -128,19 +129,19 @@ public sealed class BackupManager(
         }
 
         await notifier.NotifyAsync(backupId, "backup.restore.start");
-
+        await using var watch = cancellation.Start(backupId, cancellationToken);
         var attached = false;
         try
         {
-            var volume = await volumes.GetAsync(volumeId, null, cancellationToken);
+            var volume = await volumes.GetAsync(volumeId, null, watch.Token);
             if (volume.Status != "restoring-backup")
             {
                 throw new InvalidOperationException($"Restore backup aborted, expected volume status restoring-backup but got {volume.Status}.");
             }
 
-            var connection = await volumes.InitializeConnectionAsync(volumeId, worker.Host, cancellationToken);
+            var connection = await volumes.InitializeConnectionAsync(volumeId, worker.Host, watch.Token);
             attached = true;
-            await new BackupRestorer(store, engine).RestoreAsync(backup.Container ?? storeOptions.DefaultContainer, backupId, connection.Path, targetIsNew: false, notifier.Progress(backupId, "backup.restoreprogress", connection.SizeBytes), cancellationToken);
+            await new BackupRestorer(store, engine).RestoreAsync(backup.Container ?? storeOptions.DefaultContainer, backupId, connection.Path, targetIsNew: false, notifier.Progress(backupId, "backup.restoreprogress", connection.SizeBytes), watch.Token);
             await volumes.TerminateConnectionAsync(volumeId, worker.Host, cancellationToken);
             attached = false;
             await volumes.ReleaseAsync(volumeId, "available", cancellationToken);
@@ -150,6 +151,19 @@ public sealed class BackupManager(
                 cancellationToken);
             await notifier.NotifyAsync(backupId, "backup.restore.end");
             logger.LogInformation("Backup {BackupId} restored to volume {VolumeId}", backupId, volumeId);
+        }
+        catch (OperationCanceledException) when (watch.StatusSet is not null && !cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled by a status change: the backup keeps the status that was set, the half-written volume is unusable.
+            logger.LogWarning("Restore of backup {BackupId} to volume {VolumeId} cancelled: backup set to {Status}", backupId, volumeId, watch.StatusSet);
+            if (attached)
+            {
+                await TryAsync(() => volumes.TerminateConnectionAsync(volumeId, worker.Host, CancellationToken.None));
+            }
+
+            await TryAsync(() => volumes.ReleaseAsync(volumeId, "error", CancellationToken.None));
+            await db.Backups.Where(b => b.Id == backupId).ExecuteUpdateAsync(s => s.SetProperty(b => b.WorkStartedAt, (DateTime?)null), CancellationToken.None);
+            await notifier.NotifyAsync(backupId, "backup.restore.end");
         }
         catch (Exception e)
         {

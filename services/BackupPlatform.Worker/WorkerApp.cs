@@ -42,6 +42,7 @@ public static class WorkerApp
         services.AddSingleton<OperationSlots>();
         services.AddScoped<BackupManager>();
         services.AddSingleton<BackupNotifier>();
+        services.AddSingleton<RestoreCancellation>();
         services.AddBackupPlatformDatabase<BackupPlatform.Data.BackupDbContext>(configuration, BackupPlatform.Data.BackupDbContextHistory.Table);
         services.AddHostedService<StoreSetupCheck>();
         services.AddHostedService<HeartbeatPublisher>();
