@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BackupPlatform.Contracts;
 using BackupPlatform.Contracts.Volume.V2;
 using MassTransit;
@@ -16,7 +17,8 @@ public sealed class VolumeContractConsumer(VolumeDbContext db, VolumeReservation
     IConsumer<GetBackupDevice>,
     IConsumer<InitializeConnection>,
     IConsumer<TerminateConnection>,
-    IConsumer<ReleaseVolume>
+    IConsumer<ReleaseVolume>,
+    IConsumer<SetVolumeMetadata>
 {
     public async Task Consume(ConsumeContext<CreateVolume> context)
     {
@@ -120,6 +122,28 @@ public sealed class VolumeContractConsumer(VolumeDbContext db, VolumeReservation
         await context.RespondAsync(new VolumeRequestDone { VolumeId = volume.Id, Status = volume.Status });
     }
 
+    public async Task Consume(ConsumeContext<SetVolumeMetadata> context)
+    {
+        EnsureVersion(context.Message.TargetVersion);
+        var volume = await db.Volumes.SingleOrDefaultAsync(v => v.Id == context.Message.VolumeId && !v.Deleted, context.CancellationToken);
+        if (volume is null)
+        {
+            await RespondNotFoundAsync(context, context.Message.VolumeId);
+            return;
+        }
+
+        var metadata = volume.Metadata is null ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(volume.Metadata) ?? [];
+        foreach (var (key, value) in context.Message.Metadata)
+        {
+            metadata[key] = value;
+        }
+
+        volume.Metadata = JsonSerializer.Serialize(metadata);
+        volume.UpdatedAt = DateTime.UtcNow;
+        await db.SaveChangesAsync(context.CancellationToken);
+        await context.RespondAsync(new VolumeRequestDone { VolumeId = volume.Id, Status = volume.Status });
+    }
+
     private static VolumeDetails Details(Volume volume) => new()
     {
         VolumeId = volume.Id,
@@ -129,6 +153,8 @@ public sealed class VolumeContractConsumer(VolumeDbContext db, VolumeReservation
         SizeGb = volume.Size,
         AvailabilityZone = volume.AvailabilityZone,
         Name = volume.Name,
+        Description = volume.Description,
+        Metadata = volume.Metadata is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(volume.Metadata),
     };
 
     private static void EnsureVersion(string targetVersion)

@@ -69,6 +69,7 @@ public sealed class BackupManager(
                     DevicePath = connection.Path,
                     SizeBytes = connection.SizeBytes,
                     Container = container,
+                    VolumeMetadata = VolumeMetadataContainer.Write(volume),
                     Progress = notifier.Progress(backupId, "backup.createprogress", connection.SizeBytes),
                 },
                 cancellationToken);
@@ -141,7 +142,14 @@ public sealed class BackupManager(
 
             var connection = await volumes.InitializeConnectionAsync(volumeId, worker.Host, watch.Token);
             attached = true;
-            await new BackupRestorer(store, engine).RestoreAsync(backup.Container ?? storeOptions.DefaultContainer, backupId, connection.Path, targetIsNew: false, notifier.Progress(backupId, "backup.restoreprogress", connection.SizeBytes), watch.Token);
+            var restorer = new BackupRestorer(store, engine);
+            var backupContainer = backup.Container ?? storeOptions.DefaultContainer;
+
+            // The metadata container is checked before a byte is written: an unknown version fails clearly and early.
+            var metadata = VolumeMetadataContainer.ReadVolumeMetadata((await restorer.ReadManifestAsync(backupContainer, backupId, watch.Token)).VolumeMetadata);
+            metadata["src_backup_id"] = backupId.ToString();
+            await restorer.RestoreAsync(backupContainer, backupId, connection.Path, targetIsNew: false, notifier.Progress(backupId, "backup.restoreprogress", connection.SizeBytes), watch.Token);
+            await volumes.SetMetadataAsync(volumeId, metadata, watch.Token);
             await volumes.TerminateConnectionAsync(volumeId, worker.Host, cancellationToken);
             attached = false;
             await volumes.ReleaseAsync(volumeId, "available", cancellationToken);

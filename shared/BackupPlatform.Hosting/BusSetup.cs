@@ -28,6 +28,7 @@ public static class BusSetup
             bus.AddRequestClient<InitializeConnection>(volumeService, timeout);
             bus.AddRequestClient<TerminateConnection>(volumeService, timeout);
             bus.AddRequestClient<ReleaseVolume>(volumeService, timeout);
+            bus.AddRequestClient<SetVolumeMetadata>(volumeService, timeout);
 
             void Endpoints(IBusRegistrationContext context, IReceiveConfigurator configurator)
             {

@@ -32,6 +32,9 @@ public sealed class VolumeServiceClient(IServiceProvider services)
     public Task<VolumeRequestDone> ReleaseAsync(Guid volumeId, string? status, CancellationToken cancellationToken) =>
         RequestAsync<ReleaseVolume, VolumeRequestDone>(new ReleaseVolume { VolumeId = volumeId, Status = status }, cancellationToken);
 
+    public Task<VolumeRequestDone> SetMetadataAsync(Guid volumeId, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
+        RequestAsync<SetVolumeMetadata, VolumeRequestDone>(new SetVolumeMetadata { VolumeId = volumeId, Metadata = metadata }, cancellationToken);
+
     private async Task<TAnswer> RequestAsync<TRequest, TAnswer>(TRequest request, CancellationToken cancellationToken)
         where TRequest : class
         where TAnswer : class

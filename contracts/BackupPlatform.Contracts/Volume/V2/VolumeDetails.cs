@@ -15,4 +15,9 @@ public sealed record VolumeDetails
     public required string AvailabilityZone { get; init; }
 
     public string? Name { get; init; }
+
+    public string? Description { get; init; }
+
+    /// <summary>The volume's user metadata (2.0, optional).</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 }
