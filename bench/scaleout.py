@@ -53,8 +53,9 @@ def processes():
     pids = os.path.join(RUN, "pids")
     for name in os.listdir(pids):
         result[name] = [int(open(os.path.join(pids, name)).read())]
-    for name, pattern in (("postgres", "postgres"), ("rabbitmq", "beam.smp")):
-        out = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
+    # By owner and exact name: our services' own command lines mention "postgres" too.
+    for name, args in (("postgres", ["-u", "postgres"]), ("rabbitmq", ["-x", "beam.smp"])):
+        out = subprocess.run(["pgrep", *args], capture_output=True, text=True).stdout.split()
         result[name] = [int(p) for p in out]
     return result
 

@@ -21,8 +21,9 @@ public static class DatabaseRegistration
         services.AddDbContext<TContext>(builder => builder.UseConfiguredDatabase(options, migrationsHistoryTable));
         services.AddHostedService<SchemaPreparation<TContext>>();
 
-        // Every SQL statement at Information drowns a service's own log.
-        services.AddLogging(logging => logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning));
+        // Every SQL statement at Information drowns a service's own log, and EF logs its probe of a
+        // migrations table that does not exist yet as a failure; real SQL errors surface as exceptions.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None));
         return services;
     }
 }
