@@ -19,6 +19,7 @@ public static class VolumeServiceApp
         var app = builder.Build();
         app.UseCinderFaults();
         app.MapVolumesApi();
+        app.MapVolumeContractApi();
         return app;
     }
 
@@ -30,6 +31,7 @@ public static class VolumeServiceApp
         services.AddSingleton<VolumeFiles>();
         services.AddScoped<VolumeReservations>();
         services.AddScoped<VolumeCreator>();
+        services.AddScoped<VolumeContract>();
         services.AddHttpIdentity(configuration);
         services.AddBackupPlatformDatabase<VolumeDbContext>(configuration, VolumeDbContext.HistoryTable);
         return services;

@@ -2,6 +2,7 @@ using BackupPlatform.Contracts.Volume.V2;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BackupPlatform.Hosting;
 
@@ -54,6 +55,9 @@ public static class BusSetup
                     throw new InvalidOperationException($"Unknown bus transport '{options.Transport}': use rabbitmq or inmemory.");
             }
         });
+        var volumeService = configuration.GetSection(VolumeServiceClientOptions.Section).Get<VolumeServiceClientOptions>() ?? new VolumeServiceClientOptions();
+        services.TryAddSingleton(volumeService);
+        services.AddHttpClient(VolumeServiceClient.HttpClientName, client => client.Timeout = options.RequestTimeout);
         services.AddScoped<VolumeServiceClient>();
         services.AddScoped<StrandedBackups>();
         return services;

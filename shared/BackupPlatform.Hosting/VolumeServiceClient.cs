@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using BackupPlatform.Contracts.Volume.V2;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,9 +9,12 @@ namespace BackupPlatform.Hosting;
 /// <summary>
 /// The volume-service contract as calls: each sends a request to the volume service's queue and
 /// returns its answer, or throws <see cref="VolumeServiceException"/> with the service's reason.
+/// Over the bus by default; over HTTP when <see cref="VolumeServiceClientOptions.Url"/> is set.
 /// </summary>
-public sealed class VolumeServiceClient(IServiceProvider services)
+public sealed class VolumeServiceClient(IServiceProvider services, VolumeServiceClientOptions options)
 {
+    public const string HttpClientName = "volume-service";
+
     public Task<VolumeDetails> GetAsync(Guid volumeId, string? projectId, CancellationToken cancellationToken) =>
         RequestAsync<GetVolume, VolumeDetails>(new GetVolume { VolumeId = volumeId, ProjectId = projectId }, cancellationToken);
 
@@ -35,7 +40,46 @@ public sealed class VolumeServiceClient(IServiceProvider services)
     public Task<VolumeRequestDone> SetMetadataAsync(Guid volumeId, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
         RequestAsync<SetVolumeMetadata, VolumeRequestDone>(new SetVolumeMetadata { VolumeId = volumeId, Metadata = metadata }, cancellationToken);
 
-    private async Task<TAnswer> RequestAsync<TRequest, TAnswer>(TRequest request, CancellationToken cancellationToken)
+    private Task<TAnswer> RequestAsync<TRequest, TAnswer>(TRequest request, CancellationToken cancellationToken)
+        where TRequest : class
+        where TAnswer : class =>
+        string.IsNullOrEmpty(options.Url)
+            ? RequestOverBusAsync<TRequest, TAnswer>(request, cancellationToken)
+            : RequestOverHttpAsync<TRequest, TAnswer>(request, cancellationToken);
+
+    private async Task<TAnswer> RequestOverHttpAsync<TRequest, TAnswer>(TRequest request, CancellationToken cancellationToken)
+        where TRequest : class
+        where TAnswer : class
+    {
+        var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(options.Url!), VolumeContractHttp.PathPrefix + typeof(TRequest).Name))
+        {
+            Content = JsonContent.Create(request, options: VolumeContractHttp.Json),
+        };
+        message.Headers.Add(VolumeContractHttp.TokenHeader, options.ServiceToken);
+        using var response = await http.SendAsync(message, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"The volume service answered {typeof(TRequest).Name} with HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+
+        var answer = await response.Content.ReadFromJsonAsync<VolumeContractHttp.Answer>(VolumeContractHttp.Json, cancellationToken)
+            ?? throw new InvalidOperationException($"The volume service answered {typeof(TRequest).Name} with an empty body.");
+        if (answer.Type == typeof(TAnswer).Name)
+        {
+            return answer.Message.Deserialize<TAnswer>(VolumeContractHttp.Json)!;
+        }
+
+        if (answer.Type == nameof(VolumeRequestRefused))
+        {
+            var refused = answer.Message.Deserialize<VolumeRequestRefused>(VolumeContractHttp.Json)!;
+            throw new VolumeServiceException(refused.Reason, refused.NotFound);
+        }
+
+        throw new InvalidOperationException($"Unexpected answer {answer.Type} to {typeof(TRequest).Name}.");
+    }
+
+    private async Task<TAnswer> RequestOverBusAsync<TRequest, TAnswer>(TRequest request, CancellationToken cancellationToken)
         where TRequest : class
         where TAnswer : class
     {

@@ -23,6 +23,7 @@ public sealed class Deployment : IAsyncDisposable
     public const string Project = "0123456789abcdef0123456789abcdef";
     public const string WorkerHost = "worker-a";
     public const long GiB = 1024L * 1024 * 1024;
+    private const string ServiceToken = "integration-test-service-token";
 
     private readonly string _postgres;
     private readonly string _rabbit;
@@ -59,18 +60,26 @@ public sealed class Deployment : IAsyncDisposable
     public WebApplication ApiHost { get; private set; } = null!;
 
     /// <param name="settings">Configuration arguments for every host of the deployment, e.g. --BackupPlatform:Scheduler:ServiceDownTime=00:00:05.</param>
-    public static async Task<Deployment> StartAsync(bool withWorker = true, params string[] settings)
+    public static Task<Deployment> StartAsync(bool withWorker = true, params string[] settings) => StartOnAsync(null, withWorker, settings);
+
+    /// <param name="rabbitMqUri">A broker of the test's own (<see cref="PrivateRabbitMq"/>) instead of a virtual host on the shared one.</param>
+    public static async Task<Deployment> StartOnAsync(string? rabbitMqUri, bool withWorker = true, params string[] settings)
     {
         var (postgres, rabbit, virtualHost) = await TestServers.IsolateAsync();
-        var deployment = new Deployment(postgres, rabbit, virtualHost, settings);
+        var deployment = new Deployment(postgres, rabbitMqUri ?? rabbit, virtualHost, settings);
 
         // The volume service first: it owns its schema; then the backup services.
         var volumes = await deployment.StartHostAsync(
             VolumeServiceApp.Create,
             $"--BackupPlatform:Volumes:Path={deployment.VolumesPath}",
             "--BackupPlatform:Volumes:AdditionalZones:0=az1",
-            "--BackupPlatform:Volumes:AdditionalZones:1=az2");
-        deployment.ApiHost = await deployment.StartHostAsync(ApiApp.Create);
+            "--BackupPlatform:Volumes:AdditionalZones:1=az2",
+            $"--BackupPlatform:VolumeService:ServiceToken={ServiceToken}");
+        // The API reaches the volume service over HTTP, as in production: it then accepts work while the broker is down.
+        deployment.ApiHost = await deployment.StartHostAsync(
+            ApiApp.Create,
+            $"--BackupPlatform:VolumeService:Url={Address(volumes)}",
+            $"--BackupPlatform:VolumeService:ServiceToken={ServiceToken}");
         await deployment.StartHostAsync(SchedulerApp.Create, "--BackupPlatform:Scheduler:NoHostGracePeriod=00:00:30");
         deployment.Api = Client(deployment.ApiHost);
         deployment.Volumes = Client(volumes);
@@ -262,10 +271,12 @@ public sealed class Deployment : IAsyncDisposable
         return host;
     }
 
+    private static string Address(WebApplication host) =>
+        host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
     private static HttpClient Client(WebApplication host)
     {
-        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
+        var client = new HttpClient { BaseAddress = new Uri(Address(host)), Timeout = TimeSpan.FromMinutes(2) };
         client.DefaultRequestHeaders.Add("X-Auth-Token", $"tenant:{Project}");
         return client;
     }
