@@ -33,6 +33,7 @@ public static class ApiApp
     {
         endpoints.MapVersionsApi();
         endpoints.MapBackupsApi();
+        endpoints.MapBackupActionsApi();
         endpoints.MapServicesApi();
     }
 }

@@ -14,7 +14,8 @@ namespace BackupPlatform.Scheduler;
 public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts, VolumeServiceClient volumes, SchedulerOptions options, ILogger<BackupRoutingConsumer> logger) :
     IConsumer<CreateBackup>,
     IConsumer<RestoreBackup>,
-    IConsumer<DeleteBackup>
+    IConsumer<DeleteBackup>,
+    IConsumer<ImportBackup>
 {
     public const string NoServiceForCreate = "Service not found for creating backup.";
 
@@ -94,6 +95,32 @@ public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts
             await db.Backups.Where(b => b.Id == command.BackupId && b.Status == BackupStatus.Deleting).ExecuteUpdateAsync(
                 s => s.SetProperty(b => b.Status, BackupStatus.ErrorDeleting).SetProperty(b => b.FailReason, "Service not found for deleting backup."),
                 context.CancellationToken);
+            return;
+        }
+
+        await db.Backups.Where(b => b.Id == command.BackupId).ExecuteUpdateAsync(s => s.SetProperty(b => b.Host, host), context.CancellationToken);
+        await ForwardAsync(context, host, command with { Host = host });
+    }
+
+    public async Task Consume(ConsumeContext<ImportBackup> context)
+    {
+        var command = context.Message;
+        if (!await EnsureVersionAsync(command, BackupStatus.Creating, () => Task.CompletedTask))
+        {
+            return;
+        }
+
+        var backup = await db.Backups.AsNoTracking().SingleOrDefaultAsync(b => b.Id == command.BackupId, context.CancellationToken);
+        if (backup?.Status != BackupStatus.Creating)
+        {
+            return;
+        }
+
+        // Any live host that writes to the record's kind of store can verify it.
+        var host = await hosts.WaitForHostAsync(null, backup.Service, null, context.CancellationToken);
+        if (host is null)
+        {
+            await db.FailAsync(command.BackupId, BackupStatus.Creating, $"Service not found for importing a {backup.Service} backup.", context.CancellationToken);
             return;
         }
 

@@ -13,7 +13,8 @@ namespace BackupPlatform.Worker;
 public sealed class BackupCommandConsumer(BackupManager manager, OperationSlots slots, BackupDbContext db, ILogger<BackupCommandConsumer> logger) :
     IConsumer<CreateBackup>,
     IConsumer<RestoreBackup>,
-    IConsumer<DeleteBackup>
+    IConsumer<DeleteBackup>,
+    IConsumer<ImportBackup>
 {
     public Task Consume(ConsumeContext<CreateBackup> context) =>
         RunAsync(context.Message, BackupStatus.Creating, () => manager.CreateAsync(context.Message.BackupId, context.CancellationToken), context.CancellationToken);
@@ -23,6 +24,9 @@ public sealed class BackupCommandConsumer(BackupManager manager, OperationSlots 
 
     public Task Consume(ConsumeContext<DeleteBackup> context) =>
         RunAsync(context.Message, BackupStatus.Deleting, () => manager.DeleteAsync(context.Message.BackupId, context.CancellationToken), context.CancellationToken);
+
+    public Task Consume(ConsumeContext<ImportBackup> context) =>
+        RunAsync(context.Message, BackupStatus.Creating, () => manager.ImportAsync(context.Message.BackupId, context.CancellationToken), context.CancellationToken);
 
     private async Task RunAsync(IBackupCommand command, string expectedStatus, Func<Task> workflow, CancellationToken cancellationToken)
     {

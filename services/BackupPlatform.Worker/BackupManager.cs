@@ -236,6 +236,47 @@ public sealed class BackupManager(
         }
     }
 
+    /// <summary>
+    /// Cinder's import_record on the worker: the imported row becomes available only when its manifest
+    /// reads and every chunk its index names is in the store; otherwise error, saying what is missing.
+    /// </summary>
+    public async Task ImportAsync(Guid backupId, CancellationToken cancellationToken)
+    {
+        var backup = await db.Backups.AsNoTracking().SingleOrDefaultAsync(b => b.Id == backupId, cancellationToken);
+        if (backup is null || backup.Status != BackupStatus.Creating || backup.VolumeId != Guid.Empty)
+        {
+            logger.LogInformation("Backup {BackupId} is not an import in progress: nothing to do", backupId);
+            return;
+        }
+
+        try
+        {
+            var container = backup.Container ?? storeOptions.DefaultContainer;
+            var verification = await new BackupRestorer(store, engine).VerifyAsync(container, backupId, cancellationToken);
+            if (verification.Missing.Count > 0)
+            {
+                throw new InvalidDataException($"Backup is damaged: {verification.Missing.Count} of {verification.Chunks} chunks missing from the store, e.g. {verification.Missing[0]}.");
+            }
+
+            var now = DateTime.UtcNow;
+            await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Creating).ExecuteUpdateAsync(
+                s => s.SetProperty(b => b.Status, BackupStatus.Available)
+                    .SetProperty(b => b.VolumeId, verification.Manifest.VolumeId)
+                    .SetProperty(b => b.Host, worker.Host)
+                    .SetProperty(b => b.AvailabilityZone, worker.AvailabilityZone)
+                    .SetProperty(b => b.Service, store.Name)
+                    .SetProperty(b => b.Container, container)
+                    .SetProperty(b => b.UpdatedAt, now),
+                cancellationToken);
+            logger.LogInformation("Imported backup {BackupId} verified: {Chunks} chunks present", backupId, verification.Chunks);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Import of backup {BackupId} failed verification", backupId);
+            await db.FailAsync(backupId, BackupStatus.Creating, Reason(e), CancellationToken.None);
+        }
+    }
+
     private static string Reason(Exception e) => e switch
     {
         VolumeServiceException or CorruptChunkException or StoreException or InvalidOperationException or InvalidDataException => e.Message,

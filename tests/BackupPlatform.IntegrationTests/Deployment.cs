@@ -45,11 +45,17 @@ public sealed class Deployment : IAsyncDisposable
 
     public string Root { get; }
 
-    public string StorePath => Path.Combine(Root, "store");
+    /// <summary>The posix store: the deployment's own, unless a setting names one (two deployments sharing a store).</summary>
+    public string StorePath => _settings.FirstOrDefault(s => s.StartsWith(StoreSetting, StringComparison.Ordinal))?[StoreSetting.Length..] ?? Path.Combine(Root, "store");
+
+    public const string StoreSetting = "--BackupPlatform:Store:Posix:Path=";
 
     public HttpClient Api { get; private set; } = null!;
 
     public HttpClient Volumes { get; private set; } = null!;
+
+    /// <summary>The API as an administrator of the project (noauth user "admin").</summary>
+    public HttpClient AdminApi { get; private set; } = null!;
 
     public string PostgresConnectionString => _postgres;
 
@@ -82,6 +88,7 @@ public sealed class Deployment : IAsyncDisposable
             $"--BackupPlatform:VolumeService:ServiceToken={ServiceToken}");
         await deployment.StartHostAsync(SchedulerApp.Create, "--BackupPlatform:Scheduler:NoHostGracePeriod=00:00:30");
         deployment.Api = Client(deployment.ApiHost);
+        deployment.AdminApi = Client(deployment.ApiHost, "admin");
         deployment.Volumes = Client(volumes);
         if (withWorker)
         {
@@ -242,6 +249,7 @@ public sealed class Deployment : IAsyncDisposable
         }
 
         Api?.Dispose();
+        AdminApi?.Dispose();
         Volumes?.Dispose();
         try
         {
@@ -274,10 +282,10 @@ public sealed class Deployment : IAsyncDisposable
     private static string Address(WebApplication host) =>
         host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
-    private static HttpClient Client(WebApplication host)
+    private static HttpClient Client(WebApplication host, string user = "tenant")
     {
         var client = new HttpClient { BaseAddress = new Uri(Address(host)), Timeout = TimeSpan.FromMinutes(2) };
-        client.DefaultRequestHeaders.Add("X-Auth-Token", $"tenant:{Project}");
+        client.DefaultRequestHeaders.Add("X-Auth-Token", $"{user}:{Project}");
         return client;
     }
 }

@@ -36,6 +36,31 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
         return manifest;
     }
 
+    /// <summary>Checks that a backup is whole in the store: its manifest and index read and match, and every chunk is present.</summary>
+    public async Task<BackupVerification> VerifyAsync(string container, Guid backupId, CancellationToken cancellationToken)
+    {
+        var manifest = await ReadManifestAsync(container, backupId, cancellationToken);
+        var indexBytes = await store.GetAsync(container, StoreLayout.Index(backupId), cancellationToken);
+        if (Convert.ToHexStringLower(SHA256.HashData(indexBytes)) != manifest.IndexSha256)
+        {
+            throw new InvalidDataException($"The index of backup {backupId} does not match its manifest's checksum.");
+        }
+
+        var hashes = Encoding.UTF8.GetString(indexBytes).Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => line != "0").Distinct().ToList();
+        var missing = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await Parallel.ForEachAsync(
+            hashes,
+            new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveParallelism, CancellationToken = cancellationToken },
+            async (hash, ct) =>
+            {
+                if (!await store.ExistsAsync(container, StoreLayout.Chunk(hash), ct))
+                {
+                    missing.Add(StoreLayout.Chunk(hash));
+                }
+            });
+        return new BackupVerification(manifest, hashes.Count, [.. missing.Order(StringComparer.Ordinal)]);
+    }
+
     /// <param name="targetIsNew">True when the target is freshly created (all zeros): zero chunks are then left as holes.</param>
     public async Task<BackupManifest> RestoreAsync(string container, Guid backupId, string devicePath, bool targetIsNew, IProgress<long>? progress, CancellationToken cancellationToken)
     {

@@ -1,0 +1,249 @@
+using System.Text.Json;
+using BackupPlatform.Contracts.Backup.V2;
+using BackupPlatform.Data;
+using BackupPlatform.Hosting;
+using BackupPlatform.Hosting.Http;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupPlatform.Api;
+
+/// <summary>
+/// The admin side of the backups resource (Cinder's BackupAdminController and export/import):
+/// os-reset_status, os-force_delete, export_record, import_record. Admin only: 403 otherwise.
+/// </summary>
+public static class BackupActionsApi
+{
+    private const string ServicePrefix = "cinder.backup.drivers.";
+    private static readonly string[] Drivers = ["posix", "swift", "s3"];
+    private static readonly string[] ResettableStatuses = [BackupStatus.Available, BackupStatus.Error];
+
+    public static void MapBackupActionsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var project = endpoints.MapProjectScope();
+        project.MapPost("/backups/{backup_id}/action", ActionAsync);
+        project.MapGet("/backups/{backup_id}/export_record", ExportAsync);
+        project.MapPost("/backups/import_record", ImportAsync);
+    }
+
+    private static async Task<IResult> ActionAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db, OutboxSignal outbox)
+    {
+        var identity = RequestIdentity.Of(http);
+        JsonElement body;
+        try
+        {
+            body = (await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted)).RootElement;
+        }
+        catch (JsonException e)
+        {
+            return CinderFault.BadRequest($"Malformed request body: {e.Message}");
+        }
+
+        if (body.ValueKind != JsonValueKind.Object || body.EnumerateObject().Count() != 1)
+        {
+            return CinderFault.BadRequest("There is either no action or more than one action in the request body.");
+        }
+
+        var action = body.EnumerateObject().Single();
+        if (action.Name is not ("os-reset_status" or "os-force_delete"))
+        {
+            return CinderFault.BadRequest($"There is no such action: {action.Name}");
+        }
+
+        if (!identity.IsAdmin)
+        {
+            return CinderFault.Forbidden($"Policy doesn't allow volume_extension:backup_admin_actions:{action.Name[3..]} to be performed.");
+        }
+
+        var backup = await FindAsync(db, project_id, backup_id, http.RequestAborted);
+        if (backup is null)
+        {
+            return CinderFault.NotFound($"Backup {backup_id} could not be found.");
+        }
+
+        return action.Name == "os-reset_status"
+            ? await ResetStatusAsync(backup, action.Value, db, outbox)
+            : await ForceDeleteAsync(backup, db, outbox);
+    }
+
+    /// <summary>
+    /// Sets the status with no check of the current one, as Cinder does; a restore in progress sees
+    /// the change and stops (BackupRestoreCancel).
+    /// </summary>
+    private static async Task<IResult> ResetStatusAsync(Backup backup, JsonElement body, BackupDbContext db, OutboxSignal outbox)
+    {
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("status", out var statusElement) || statusElement.ValueKind != JsonValueKind.String
+            || body.EnumerateObject().Count() != 1)
+        {
+            return CinderFault.BadRequest("Invalid input for field/attribute os-reset_status. 'status' is a required property and the only one allowed.");
+        }
+
+        var status = statusElement.GetString()!.ToLowerInvariant();
+        if (!ResettableStatuses.Contains(status))
+        {
+            return CinderFault.BadRequest($"Backup status: {statusElement.GetString()} is invalid, valid statuses are: ['available', 'error'].");
+        }
+
+        Notify(db, backup, "backup.reset_status.start");
+        var now = DateTime.UtcNow;
+        await db.Backups.Where(b => b.Id == backup.Id).ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, status).SetProperty(b => b.UpdatedAt, now));
+        backup.Status = status;
+        Notify(db, backup, "backup.reset_status.end");
+        await db.SaveChangesAsync();
+        outbox.Notify();
+        return Results.StatusCode(StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>Deletes in any status (the chunked stores all support it); still refused while incremental backups depend on it.</summary>
+    private static async Task<IResult> ForceDeleteAsync(Backup backup, BackupDbContext db, OutboxSignal outbox)
+    {
+        if (backup.NumDependentBackups > 0)
+        {
+            return CinderFault.BadRequest("Invalid backup: Incremental backups exist for this backup.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var now = DateTime.UtcNow;
+        await db.Backups.Where(b => b.Id == backup.Id).ExecuteUpdateAsync(
+            s => s.SetProperty(b => b.Status, BackupStatus.Deleting).SetProperty(b => b.WorkStartedAt, (DateTime?)null).SetProperty(b => b.UpdatedAt, now));
+        db.Send(QueueNames.Scheduler, new DeleteBackup { BackupId = backup.Id }, backup.Id);
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        outbox.Notify();
+        return Results.StatusCode(StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> ExportAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db)
+    {
+        if (!RequestIdentity.Of(http).IsAdmin)
+        {
+            return CinderFault.Forbidden("Policy doesn't allow backup:export-import to be performed.");
+        }
+
+        var backup = await FindAsync(db, project_id, backup_id, http.RequestAborted);
+        if (backup is null)
+        {
+            return CinderFault.NotFound($"Backup {backup_id} could not be found.");
+        }
+
+        if (backup.Status != BackupStatus.Available)
+        {
+            return CinderFault.BadRequest($"Invalid backup: Backup status must be available and not {backup.Status}.");
+        }
+
+        return Results.Json(new Dictionary<string, object>
+        {
+            ["backup-record"] = new Dictionary<string, string>
+            {
+                ["backup_service"] = ServicePrefix + (backup.Service ?? "posix"),
+                ["backup_url"] = BackupRecord.Of(backup).Encode(),
+            },
+        });
+    }
+
+    private static async Task<IResult> ImportAsync(string project_id, HttpContext http, BackupDbContext db, OutboxSignal outbox)
+    {
+        var identity = RequestIdentity.Of(http);
+        if (!identity.IsAdmin)
+        {
+            return CinderFault.Forbidden("Policy doesn't allow backup:export-import to be performed.");
+        }
+
+        var (body, error) = await RequestBody.ReadAsync(http.Request, "backup-record");
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!body.TryGetString("backup_service", out var service, out var invalid) || !body.TryGetString("backup_url", out var url, out invalid, int.MaxValue)
+            || service is null || string.IsNullOrEmpty(url))
+        {
+            return CinderFault.BadRequest(invalid ?? "Invalid input for field/attribute backup-record: 'backup_service' and 'backup_url' are required.");
+        }
+
+        var driver = service.StartsWith(ServicePrefix, StringComparison.Ordinal) ? service[ServicePrefix.Length..] : service;
+        if (!Drivers.Contains(driver))
+        {
+            return CinderFault.BadRequest($"Invalid input received: Unsupported backup service {service}.");
+        }
+
+        var record = BackupRecord.Decode(url);
+        if (record is null)
+        {
+            return CinderFault.BadRequest("Invalid input received: Can't decode/parse backup record.");
+        }
+
+        if (record.Id == Guid.Empty || record.Size is null)
+        {
+            return CinderFault.BadRequest("Invalid input received: Can't parse backup record: 'id' and 'size' are required.");
+        }
+
+        var existing = await db.Backups.SingleOrDefaultAsync(b => b.Id == record.Id, http.RequestAborted);
+        if (existing is { Deleted: false })
+        {
+            return CinderFault.BadRequest("Invalid backup: Backup already exists in database.");
+        }
+
+        // A soft-deleted row of the same id is revived, so incremental chains keep their links.
+        var now = DateTime.UtcNow;
+        var backup = existing ?? new Backup { Id = record.Id, ProjectId = project_id, UserId = identity.UserId, Status = BackupStatus.Creating };
+        backup.ProjectId = project_id;
+        backup.UserId = identity.UserId;
+        backup.VolumeId = Guid.Empty;
+        backup.SnapshotId = record.SnapshotId;
+        backup.Status = BackupStatus.Creating;
+        backup.FailReason = null;
+        backup.Size = record.Size.Value;
+        backup.ObjectCount = record.ObjectCount;
+        backup.Container = record.Container;
+        backup.Service = driver;
+        backup.ServiceMetadata = record.ServiceMetadata;
+        backup.ParentId = record.ParentId;
+        backup.IsIncremental = record.ParentId is not null;
+        backup.NumDependentBackups = record.NumDependentBackups;
+        backup.DataTimestamp = record.DataTimestamp;
+        backup.DisplayName = record.DisplayName;
+        backup.DisplayDescription = record.DisplayDescription;
+        backup.Metadata = record.Metadata;
+        backup.Host = null;
+        backup.WorkStartedAt = null;
+        backup.CreatedAt = existing?.CreatedAt ?? now;
+        backup.UpdatedAt = now;
+        backup.Deleted = false;
+        backup.DeletedAt = null;
+        if (existing is null)
+        {
+            db.Backups.Add(backup);
+        }
+
+        db.Send(QueueNames.Scheduler, new ImportBackup { BackupId = backup.Id }, backup.Id);
+        await db.SaveChangesAsync(CancellationToken.None);
+        outbox.Notify();
+        return Results.Json(new { backup = BackupView.Summary(backup, http.Request) }, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static void Notify(BackupDbContext db, Backup backup, string eventType) =>
+        db.Publish(new BackupNotification
+        {
+            EventType = eventType,
+            BackupId = backup.Id,
+            TenantId = backup.ProjectId,
+            UserId = backup.UserId,
+            DisplayName = backup.DisplayName,
+            AvailabilityZone = backup.AvailabilityZone,
+            Host = backup.Host,
+            VolumeId = backup.VolumeId,
+            SnapshotId = backup.SnapshotId,
+            Status = backup.Status,
+            Size = backup.Size,
+            Service = backup.Service,
+            ServiceMetadata = backup.ServiceMetadata,
+            FailReason = backup.FailReason,
+            CreatedAt = backup.CreatedAt,
+            Timestamp = DateTime.UtcNow,
+        });
+
+    private static Task<Backup?> FindAsync(BackupDbContext db, string projectId, string backupId, CancellationToken cancellationToken) =>
+        Guid.TryParse(backupId, out var id)
+            ? db.Backups.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id && b.ProjectId == projectId && !b.Deleted, cancellationToken)
+            : Task.FromResult<Backup?>(null);
+}

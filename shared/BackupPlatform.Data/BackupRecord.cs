@@ -1,0 +1,82 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace BackupPlatform.Data;
+
+/// <summary>
+/// The backup_url of export-record / import-record: base64 of a JSON object with every field needed
+/// to re-create the backup row in an empty database (Cinder's Backup.encode_record), plus driver_info.
+/// </summary>
+public sealed record BackupRecord
+{
+    [JsonPropertyName("id")] public Guid Id { get; init; }
+    [JsonPropertyName("user_id")] public string? UserId { get; init; }
+    [JsonPropertyName("project_id")] public string? ProjectId { get; init; }
+    [JsonPropertyName("volume_id")] public Guid VolumeId { get; init; }
+    [JsonPropertyName("snapshot_id")] public Guid? SnapshotId { get; init; }
+    [JsonPropertyName("host")] public string? Host { get; init; }
+    [JsonPropertyName("availability_zone")] public string? AvailabilityZone { get; init; }
+    [JsonPropertyName("container")] public string? Container { get; init; }
+    [JsonPropertyName("parent_id")] public Guid? ParentId { get; init; }
+    [JsonPropertyName("status")] public string? Status { get; init; }
+    [JsonPropertyName("fail_reason")] public string? FailReason { get; init; }
+    [JsonPropertyName("size")] public int? Size { get; init; }
+    [JsonPropertyName("display_name")] public string? DisplayName { get; init; }
+    [JsonPropertyName("display_description")] public string? DisplayDescription { get; init; }
+    [JsonPropertyName("service_metadata")] public string? ServiceMetadata { get; init; }
+    [JsonPropertyName("service")] public string? Service { get; init; }
+    [JsonPropertyName("object_count")] public int ObjectCount { get; init; }
+    [JsonPropertyName("num_dependent_backups")] public int NumDependentBackups { get; init; }
+    [JsonPropertyName("data_timestamp")] public DateTime? DataTimestamp { get; init; }
+    [JsonPropertyName("metadata")] public string? Metadata { get; init; }
+    [JsonPropertyName("created_at")] public DateTime CreatedAt { get; init; }
+    [JsonPropertyName("updated_at")] public DateTime? UpdatedAt { get; init; }
+    [JsonPropertyName("deleted_at")] public DateTime? DeletedAt { get; init; }
+    [JsonPropertyName("deleted")] public bool Deleted { get; init; }
+    [JsonPropertyName("encryption_key_id")] public string? EncryptionKeyId { get; init; }
+    [JsonPropertyName("driver_info")] public Dictionary<string, string> DriverInfo { get; init; } = [];
+
+    public static BackupRecord Of(Backup backup) => new()
+    {
+        Id = backup.Id,
+        UserId = backup.UserId,
+        ProjectId = backup.ProjectId,
+        VolumeId = backup.VolumeId,
+        SnapshotId = backup.SnapshotId,
+        Host = backup.Host,
+        AvailabilityZone = backup.AvailabilityZone,
+        Container = backup.Container,
+        ParentId = backup.ParentId,
+        Status = backup.Status,
+        FailReason = backup.FailReason,
+        Size = backup.Size,
+        DisplayName = backup.DisplayName,
+        DisplayDescription = backup.DisplayDescription,
+        ServiceMetadata = backup.ServiceMetadata,
+        Service = backup.Service,
+        ObjectCount = backup.ObjectCount,
+        NumDependentBackups = backup.NumDependentBackups,
+        DataTimestamp = backup.DataTimestamp,
+        Metadata = backup.Metadata,
+        CreatedAt = backup.CreatedAt,
+        UpdatedAt = backup.UpdatedAt,
+        DeletedAt = backup.DeletedAt,
+        Deleted = backup.Deleted,
+    };
+
+    public string Encode() => Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(this));
+
+    /// <summary>Null when the text is not base64 of a JSON record.</summary>
+    public static BackupRecord? Decode(string url)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<BackupRecord>(Convert.FromBase64String(url));
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            return null;
+        }
+    }
+}
