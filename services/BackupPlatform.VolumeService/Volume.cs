@@ -27,6 +27,9 @@ public sealed class Volume
     /// <summary>User metadata as a JSON object.</summary>
     public string? Metadata { get; set; }
 
+    /// <summary>Set on a temporary volume made to back up an in-use volume: the backup it serves. Deleted when that backup ends.</summary>
+    public Guid? TemporaryForBackupId { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime? UpdatedAt { get; set; }

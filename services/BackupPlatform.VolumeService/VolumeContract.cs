@@ -16,7 +16,7 @@ public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reserv
     public static readonly Type[] Requests =
     [
         typeof(CreateVolume), typeof(ReserveVolume), typeof(GetVolume), typeof(GetBackupDevice),
-        typeof(InitializeConnection), typeof(TerminateConnection), typeof(ReleaseVolume), typeof(SetVolumeMetadata),
+        typeof(InitializeConnection), typeof(TerminateConnection), typeof(ReleaseVolume), typeof(SetVolumeMetadata), typeof(DeleteTemporaryVolume),
     ];
 
     public Task<object> HandleAsync(object request, CancellationToken cancellationToken) => request switch
@@ -29,6 +29,7 @@ public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reserv
         TerminateConnection r => TerminateConnectionAsync(r, cancellationToken),
         ReleaseVolume r => ReleaseAsync(r, cancellationToken),
         SetVolumeMetadata r => SetMetadataAsync(r, cancellationToken),
+        DeleteTemporaryVolume r => DeleteTemporaryAsync(r, cancellationToken),
         _ => throw new ArgumentException($"{request.GetType().Name} is not a volume-service request.", nameof(request)),
     };
 
@@ -66,13 +67,72 @@ public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reserv
         return volume is null ? NotFound(request.VolumeId) : Details(volume);
     }
 
+    /// <summary>
+    /// An available volume is read in place. One that was in use when it was reserved (a forced
+    /// backup) is copied to a temporary volume first, and the backup reads the copy, as Cinder backs
+    /// up an in-use volume from a temporary volume or snapshot. Asked again for the same backup, it
+    /// returns the same temporary volume.
+    /// </summary>
     private async Task<object> GetBackupDeviceAsync(GetBackupDevice request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         var volume = await FindAsync(request.VolumeId, null, cancellationToken);
+        if (volume is null)
+        {
+            return NotFound(request.VolumeId);
+        }
 
-        // A file volume is read in place; temporary snapshots for in-use volumes come with the force workflow.
-        return volume is null ? NotFound(request.VolumeId) : new BackupDevice { DeviceVolumeId = volume.Id, IsTemporary = false };
+        if (volume.PreviousStatus != VolumeStatus.InUse)
+        {
+            return new BackupDevice { DeviceVolumeId = volume.Id, IsTemporary = false };
+        }
+
+        var existing = await db.Volumes.AsNoTracking().SingleOrDefaultAsync(v => v.TemporaryForBackupId == request.BackupId && !v.Deleted, cancellationToken);
+        if (existing is not null)
+        {
+            return new BackupDevice { DeviceVolumeId = existing.Id, IsTemporary = true };
+        }
+
+        var temporary = new Volume
+        {
+            Id = Guid.NewGuid(),
+            ProjectId = volume.ProjectId,
+            UserId = volume.UserId,
+            Name = $"backup-vol-{request.BackupId}",
+            Status = VolumeStatus.Creating,
+            Size = volume.Size,
+            AvailabilityZone = volume.AvailabilityZone,
+            Host = volume.Host,
+            TemporaryForBackupId = request.BackupId,
+            CreatedAt = DateTime.UtcNow,
+        };
+        db.Volumes.Add(temporary);
+        await db.SaveChangesAsync(cancellationToken);
+        files.CopySparse(volume.Id, temporary.Id);
+        temporary.Status = VolumeStatus.Available;
+        await db.SaveChangesAsync(cancellationToken);
+        return new BackupDevice { DeviceVolumeId = temporary.Id, IsTemporary = true };
+    }
+
+    private async Task<object> DeleteTemporaryAsync(DeleteTemporaryVolume request, CancellationToken cancellationToken)
+    {
+        EnsureVersion(request.TargetVersion);
+        var volume = await db.Volumes.SingleOrDefaultAsync(v => v.Id == request.VolumeId && v.TemporaryForBackupId != null, cancellationToken);
+        if (volume is null)
+        {
+            return NotFound(request.VolumeId);
+        }
+
+        if (!volume.Deleted)
+        {
+            files.Delete(volume.Id);
+            volume.Deleted = true;
+            volume.Status = "deleted";
+            volume.DeletedAt = DateTime.UtcNow;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return new VolumeRequestDone { VolumeId = volume.Id, Status = volume.Status };
     }
 
     private async Task<object> InitializeConnectionAsync(InitializeConnection request, CancellationToken cancellationToken)

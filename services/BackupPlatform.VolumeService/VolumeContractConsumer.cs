@@ -12,7 +12,8 @@ public sealed class VolumeContractConsumer(VolumeContract contract) :
     IConsumer<InitializeConnection>,
     IConsumer<TerminateConnection>,
     IConsumer<ReleaseVolume>,
-    IConsumer<SetVolumeMetadata>
+    IConsumer<SetVolumeMetadata>,
+    IConsumer<DeleteTemporaryVolume>
 {
     public Task Consume(ConsumeContext<CreateVolume> context) => AnswerAsync(context);
 
@@ -29,6 +30,8 @@ public sealed class VolumeContractConsumer(VolumeContract contract) :
     public Task Consume(ConsumeContext<ReleaseVolume> context) => AnswerAsync(context);
 
     public Task Consume(ConsumeContext<SetVolumeMetadata> context) => AnswerAsync(context);
+
+    public Task Consume(ConsumeContext<DeleteTemporaryVolume> context) => AnswerAsync(context);
 
     private async Task AnswerAsync<T>(ConsumeContext<T> context)
         where T : class

@@ -17,4 +17,31 @@ public sealed class VolumeFiles(VolumeServiceOptions options)
     }
 
     public void Delete(Guid volumeId) => File.Delete(PathOf(volumeId));
+
+    /// <summary>
+    /// Copies a volume's file into a new volume, keeping holes as holes: a point-in-time copy to read
+    /// while the original stays in use (the reference service's stand-in for a snapshot).
+    /// </summary>
+    public void CopySparse(Guid source, Guid target)
+    {
+        const int Block = 1024 * 1024;
+        using var input = new FileStream(PathOf(source), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, Block, FileOptions.SequentialScan);
+        using var output = new FileStream(PathOf(target), FileMode.CreateNew, FileAccess.Write, FileShare.None, Block);
+        output.SetLength(input.Length);
+        var buffer = new byte[Block];
+        long offset = 0;
+        int read;
+        while ((read = input.ReadAtLeast(buffer, Block, throwOnEndOfStream: false)) > 0)
+        {
+            if (buffer.AsSpan(0, read).ContainsAnyExcept((byte)0))
+            {
+                output.Position = offset;
+                output.Write(buffer, 0, read);
+            }
+
+            offset += read;
+        }
+
+        output.Flush(flushToDisk: true);
+    }
 }

@@ -19,6 +19,7 @@ public static class VolumesApi
         project.MapGet("/volumes/detail", (string project_id, HttpContext http, VolumeDbContext db) => ListAsync(project_id, http, db, detail: true));
         project.MapGet("/volumes/{volume_id}", ShowAsync);
         project.MapDelete("/volumes/{volume_id}", DeleteAsync);
+        project.MapPost("/volumes/{volume_id}/action", ActionAsync);
         project.MapPut("/volumes/{volume_id}/content", PutContentAsync);
         project.MapGet("/volumes/{volume_id}/content", GetContentAsync);
     }
@@ -96,6 +97,36 @@ public static class VolumesApi
         files.Delete(volume.Id);
         await db.Volumes.Where(v => v.Id == volume.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(v => v.Deleted, true).SetProperty(v => v.Status, "deleted").SetProperty(v => v.DeletedAt, now), CancellationToken.None);
+        return Results.StatusCode(StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>Admin os-reset_status on a volume: sets any Cinder volume status, e.g. in-use for a volume attached elsewhere.</summary>
+    private static async Task<IResult> ActionAsync(string project_id, string volume_id, HttpContext http, VolumeDbContext db)
+    {
+        var (body, error) = await RequestBody.ReadAsync(http.Request, "os-reset_status");
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!RequestIdentity.Of(http).IsAdmin)
+        {
+            return CinderFault.Forbidden("Policy doesn't allow volume_extension:volume_admin_actions:reset_status to be performed.");
+        }
+
+        if (!body.TryGetString("status", out var status, out var invalid) || status is null)
+        {
+            return CinderFault.BadRequest(invalid ?? "Invalid input for field/attribute status: 'status' is a required property.");
+        }
+
+        var volume = await FindAsync(db, project_id, volume_id, http.RequestAborted);
+        if (volume is null)
+        {
+            return CinderFault.NotFound($"Volume {volume_id} could not be found.");
+        }
+
+        var now = DateTime.UtcNow;
+        await db.Volumes.Where(v => v.Id == volume.Id).ExecuteUpdateAsync(s => s.SetProperty(v => v.Status, status).SetProperty(v => v.UpdatedAt, now), http.RequestAborted);
         return Results.StatusCode(StatusCodes.Status202Accepted);
     }
 

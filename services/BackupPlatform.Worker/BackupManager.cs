@@ -49,6 +49,7 @@ public sealed class BackupManager(
 
         var attached = false;
         Guid? deviceId = null;
+        Guid? temporary = null;
         try
         {
             var volume = await volumes.GetAsync(backup.VolumeId, null, cancellationToken);
@@ -59,6 +60,12 @@ public sealed class BackupManager(
 
             var device = await volumes.GetBackupDeviceAsync(backup.VolumeId, backupId, cancellationToken);
             deviceId = device.DeviceVolumeId;
+            if (device.IsTemporary)
+            {
+                temporary = device.DeviceVolumeId;
+                await db.Backups.Where(b => b.Id == backupId).ExecuteUpdateAsync(s => s.SetProperty(b => b.TempVolumeId, temporary), cancellationToken);
+            }
+
             var connection = await volumes.InitializeConnectionAsync(device.DeviceVolumeId, worker.Host, cancellationToken);
             attached = true;
             var result = await new BackupWriter(store, engine).WriteAsync(
@@ -75,6 +82,7 @@ public sealed class BackupManager(
                 cancellationToken);
             await volumes.TerminateConnectionAsync(device.DeviceVolumeId, worker.Host, cancellationToken);
             attached = false;
+            await DeleteTemporaryAsync(backupId, temporary);
             await volumes.ReleaseAsync(backup.VolumeId, null, cancellationToken);
 
             var serviceMetadata = JsonSerializer.Serialize(new { format_version = BackupManifest.CurrentFormatVersion, chunk_size = engine.ChunkSize, compression = engine.Compression });
@@ -104,6 +112,7 @@ public sealed class BackupManager(
                 await TryAsync(() => volumes.TerminateConnectionAsync(device, worker.Host, CancellationToken.None));
             }
 
+            await DeleteTemporaryAsync(backupId, temporary);
             await TryAsync(() => volumes.ReleaseAsync(backup.VolumeId, null, CancellationToken.None));
             await db.FailAsync(backupId, BackupStatus.Creating, Reason(e), CancellationToken.None);
             await notifier.NotifyAsync(backupId, "backup.create.end");
@@ -274,6 +283,16 @@ public sealed class BackupManager(
         {
             logger.LogError(e, "Import of backup {BackupId} failed verification", backupId);
             await db.FailAsync(backupId, BackupStatus.Creating, Reason(e), CancellationToken.None);
+        }
+    }
+
+    /// <summary>The temporary volume of a forced backup is removed whatever the backup's outcome.</summary>
+    private async Task DeleteTemporaryAsync(Guid backupId, Guid? temporary)
+    {
+        if (temporary is { } volumeId)
+        {
+            await TryAsync(() => volumes.DeleteTemporaryAsync(volumeId, CancellationToken.None));
+            await db.Backups.Where(b => b.Id == backupId).ExecuteUpdateAsync(s => s.SetProperty(b => b.TempVolumeId, (Guid?)null), CancellationToken.None);
         }
     }
 

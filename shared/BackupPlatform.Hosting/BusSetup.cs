@@ -30,6 +30,7 @@ public static class BusSetup
             bus.AddRequestClient<TerminateConnection>(volumeService, timeout);
             bus.AddRequestClient<ReleaseVolume>(volumeService, timeout);
             bus.AddRequestClient<SetVolumeMetadata>(volumeService, timeout);
+            bus.AddRequestClient<DeleteTemporaryVolume>(volumeService, timeout);
 
             void Endpoints(IBusRegistrationContext context, IReceiveConfigurator configurator)
             {

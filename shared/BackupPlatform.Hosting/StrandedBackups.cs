@@ -34,6 +34,18 @@ public sealed class StrandedBackups(BackupDbContext db, VolumeServiceClient volu
         switch (backup.Status)
         {
             case BackupStatus.Creating:
+                if (backup.TempVolumeId is { } temporary)
+                {
+                    try
+                    {
+                        await volumes.DeleteTemporaryAsync(temporary, CancellationToken.None);
+                    }
+                    catch (Exception e)
+                    {
+                        logger.LogWarning(e, "Could not delete temporary volume {VolumeId}", temporary);
+                    }
+                }
+
                 await ReleaseAsync(backup.VolumeId, null);
                 var failed = await db.FailAsync(backup.Id, BackupStatus.Creating, $"Incomplete backup reset: {reason}", cancellationToken);
                 logger.LogWarning("Backup {BackupId} reset to error: {Reason}", backup.Id, reason);

@@ -40,6 +40,9 @@ public sealed class VolumeServiceClient(IServiceProvider services, VolumeService
     public Task<VolumeRequestDone> SetMetadataAsync(Guid volumeId, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
         RequestAsync<SetVolumeMetadata, VolumeRequestDone>(new SetVolumeMetadata { VolumeId = volumeId, Metadata = metadata }, cancellationToken);
 
+    public Task<VolumeRequestDone> DeleteTemporaryAsync(Guid volumeId, CancellationToken cancellationToken) =>
+        RequestAsync<DeleteTemporaryVolume, VolumeRequestDone>(new DeleteTemporaryVolume { VolumeId = volumeId }, cancellationToken);
+
     private Task<TAnswer> RequestAsync<TRequest, TAnswer>(TRequest request, CancellationToken cancellationToken)
         where TRequest : class
         where TAnswer : class =>

@@ -88,6 +88,10 @@ namespace BackupPlatform.VolumeService.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("status");
 
+                    b.Property<Guid?>("TemporaryForBackupId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("temporary_for_backup_id");
+
                     b.Property<DateTime?>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
