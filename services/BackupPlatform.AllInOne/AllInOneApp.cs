@@ -38,6 +38,7 @@ public static class AllInOneApp
         app.UseCinderFaults();
         app.MapApi();
         app.MapVolumesApi();
+        app.MapSnapshotsApi();
         app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(
             "AUTHENTICATION IS OFF (noauth): X-Auth-Token user:project is trusted as sent. Administrators: {Admins}. Do not expose this endpoint.",
             string.Join(", ", app.Services.GetRequiredService<BackupPlatform.Hosting.Http.AuthOptions>().AdminUsers)));

@@ -50,11 +50,6 @@ public static class BackupsApi
             return CinderFault.BadRequest(invalid ?? "Invalid input for field/attribute volume_id. Value: None. None is not of type 'string'");
         }
 
-        if (snapshotId is not null)
-        {
-            return CinderFault.NotFound($"Snapshot {snapshotId} could not be found.");
-        }
-
         var identity = RequestIdentity.Of(http);
         Backup? parent = null;
         if (incremental)
@@ -73,7 +68,7 @@ public static class BackupsApi
         try
         {
             volume = await volumes.ReserveAsync(
-                new ReserveVolume { VolumeId = volumeId.Value, ProjectId = project_id, Purpose = VolumePurpose.Backup, Force = force },
+                new ReserveVolume { VolumeId = volumeId.Value, ProjectId = project_id, Purpose = VolumePurpose.Backup, Force = force, SnapshotId = snapshotId },
                 http.RequestAborted);
         }
         catch (VolumeServiceException e)
@@ -88,27 +83,28 @@ public static class BackupsApi
             ProjectId = project_id,
             UserId = identity.UserId,
             VolumeId = volume.VolumeId,
+            SnapshotId = snapshotId,
             Status = BackupStatus.Creating,
             Size = volume.SizeGb,
             Container = container,
             AvailabilityZone = zone ?? volume.AvailabilityZone,
             ParentId = parent?.Id,
             IsIncremental = parent is not null,
-            DataTimestamp = now,
+            DataTimestamp = volume.SnapshotCreatedAt ?? now,
             DisplayName = name,
             DisplayDescription = description,
             CreatedAt = now,
             UpdatedAt = now,
         };
         db.Backups.Add(backup);
-        db.Send(QueueNames.Scheduler, new CreateBackup { BackupId = backup.Id, VolumeId = backup.VolumeId, AvailabilityZone = backup.AvailabilityZone, VolumeHost = volume.Host }, backup.Id);
+        db.Send(QueueNames.Scheduler, new CreateBackup { BackupId = backup.Id, VolumeId = backup.VolumeId, SnapshotId = snapshotId, AvailabilityZone = backup.AvailabilityZone, VolumeHost = volume.Host }, backup.Id);
         try
         {
             await db.SaveChangesAsync(CancellationToken.None);
         }
         catch
         {
-            await volumes.ReleaseAsync(volume.VolumeId, null, CancellationToken.None);
+            await volumes.ReleaseForBackupAsync(volume.VolumeId, snapshotId, CancellationToken.None);
             throw;
         }
 

@@ -22,7 +22,7 @@ public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts
     public async Task Consume(ConsumeContext<CreateBackup> context)
     {
         var command = context.Message;
-        if (!await EnsureVersionAsync(command, BackupStatus.Creating, () => ReleaseQuietlyAsync(command.VolumeId, null)))
+        if (!await EnsureVersionAsync(command, BackupStatus.Creating, () => ReleaseQuietlyAsync(command.VolumeId, null, command.SnapshotId)))
         {
             return;
         }
@@ -36,7 +36,7 @@ public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts
         if (host is null)
         {
             logger.LogWarning("No live backup host in zone {Zone} for backup {BackupId}", command.AvailabilityZone, command.BackupId);
-            await ReleaseQuietlyAsync(command.VolumeId, null);
+            await ReleaseQuietlyAsync(command.VolumeId, null, command.SnapshotId);
             await db.FailAsync(command.BackupId, BackupStatus.Creating, NoServiceForCreate, context.CancellationToken);
             return;
         }
@@ -164,11 +164,13 @@ public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts
         throw new UnsupportedRpcVersionException(reason);
     }
 
-    private async Task ReleaseQuietlyAsync(Guid volumeId, string? status)
+    private async Task ReleaseQuietlyAsync(Guid volumeId, string? status, Guid? snapshotId = null)
     {
         try
         {
-            await volumes.ReleaseAsync(volumeId, status, CancellationToken.None);
+            await (snapshotId is null
+                ? volumes.ReleaseAsync(volumeId, status, CancellationToken.None)
+                : volumes.ReleaseForBackupAsync(volumeId, snapshotId, CancellationToken.None));
         }
         catch (Exception e)
         {

@@ -43,6 +43,26 @@ public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reserv
     private async Task<object> ReserveAsync(ReserveVolume request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
+        if (request.SnapshotId is { } snapshotId && request.Purpose == VolumePurpose.Backup)
+        {
+            var (source, snapshot, snapshotRefusal, notFound) = await reservations.ReserveSnapshotAsync(request.VolumeId, snapshotId, request.ProjectId, cancellationToken);
+            if (snapshotRefusal is not null)
+            {
+                return new VolumeRequestRefused { VolumeId = request.VolumeId, Reason = snapshotRefusal, NotFound = notFound };
+            }
+
+            return new VolumeReserved
+            {
+                VolumeId = source!.Id,
+                PreviousStatus = source.Status,
+                Status = source.Status,
+                SizeGb = source.Size,
+                AvailabilityZone = source.AvailabilityZone,
+                Host = source.Host,
+                SnapshotCreatedAt = snapshot!.CreatedAt,
+            };
+        }
+
         var (volume, refusal) = await reservations.ReserveAsync(request.VolumeId, request.ProjectId, request.Purpose, request.Force, request.MinimumSizeGb, cancellationToken);
         if (volume is null || refusal is not null)
         {
@@ -82,9 +102,21 @@ public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reserv
             return NotFound(request.VolumeId);
         }
 
-        if (volume.PreviousStatus != VolumeStatus.InUse)
+        if (volume.PreviousStatus != VolumeStatus.InUse && request.SnapshotId is null)
         {
             return new BackupDevice { DeviceVolumeId = volume.Id, IsTemporary = false };
+        }
+
+        var sourcePath = files.PathOf(volume.Id);
+        if (request.SnapshotId is { } snapshotId)
+        {
+            var snapshot = await db.Snapshots.AsNoTracking().SingleOrDefaultAsync(s => s.Id == snapshotId && s.VolumeId == volume.Id && !s.Deleted, cancellationToken);
+            if (snapshot is null || snapshot.Status != SnapshotStatus.BackingUp)
+            {
+                return new VolumeRequestRefused { VolumeId = volume.Id, Reason = $"Snapshot {snapshotId} is not reserved for this backup (status {snapshot?.Status ?? "missing"})." };
+            }
+
+            sourcePath = files.SnapshotPathOf(snapshotId);
         }
 
         var existing = await db.Volumes.AsNoTracking().SingleOrDefaultAsync(v => v.TemporaryForBackupId == request.BackupId && !v.Deleted, cancellationToken);
@@ -108,7 +140,7 @@ public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reserv
         };
         db.Volumes.Add(temporary);
         await db.SaveChangesAsync(cancellationToken);
-        files.CopySparse(volume.Id, temporary.Id);
+        VolumeFiles.CopySparse(sourcePath, files.PathOf(temporary.Id));
         temporary.Status = VolumeStatus.Available;
         await db.SaveChangesAsync(cancellationToken);
         return new BackupDevice { DeviceVolumeId = temporary.Id, IsTemporary = true };
@@ -154,6 +186,12 @@ public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reserv
     private async Task<object> ReleaseAsync(ReleaseVolume request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
+        if (request.SnapshotId is { } snapshotId)
+        {
+            var snapshot = await reservations.ReleaseSnapshotAsync(snapshotId, cancellationToken);
+            return snapshot is null ? NotFound(request.VolumeId) : new VolumeRequestDone { VolumeId = request.VolumeId, Status = snapshot.Status };
+        }
+
         var volume = await reservations.ReleaseAsync(request.VolumeId, request.Status, cancellationToken);
         return volume is null ? NotFound(request.VolumeId) : new VolumeRequestDone { VolumeId = volume.Id, Status = volume.Status };
     }

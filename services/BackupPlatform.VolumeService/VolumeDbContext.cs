@@ -12,6 +12,8 @@ public sealed class VolumeDbContext(DbContextOptions<VolumeDbContext> options) :
 
     public DbSet<Volume> Volumes => Set<Volume>();
 
+    public DbSet<Snapshot> Snapshots => Set<Snapshot>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Volume>(volume =>
@@ -27,6 +29,18 @@ public sealed class VolumeDbContext(DbContextOptions<VolumeDbContext> options) :
             volume.Property(v => v.AvailabilityZone).HasMaxLength(255);
             volume.Property(v => v.Host).HasMaxLength(255);
             volume.HasIndex(v => new { v.ProjectId, v.Deleted });
+        });
+        modelBuilder.Entity<Snapshot>(snapshot =>
+        {
+            snapshot.ToTable("snapshots");
+            snapshot.HasKey(s => s.Id);
+            snapshot.Property(s => s.ProjectId).HasMaxLength(255);
+            snapshot.Property(s => s.UserId).HasMaxLength(255);
+            snapshot.Property(s => s.Name).HasMaxLength(255);
+            snapshot.Property(s => s.Description).HasMaxLength(255);
+            snapshot.Property(s => s.Status).HasMaxLength(255);
+            snapshot.HasIndex(s => new { s.ProjectId, s.Deleted });
+            snapshot.HasIndex(s => s.VolumeId);
         });
         modelBuilder.UseSnakeCaseNames();
     }

@@ -9,6 +9,8 @@ public sealed class VolumeFiles(VolumeServiceOptions options)
 
     public string PathOf(Guid volumeId) => System.IO.Path.Combine(Root, $"{volumeId}.img");
 
+    public string SnapshotPathOf(Guid snapshotId) => System.IO.Path.Combine(Root, "snapshots", $"{snapshotId}.img");
+
     public void Create(Guid volumeId, int sizeGb)
     {
         Directory.CreateDirectory(Root);
@@ -22,11 +24,14 @@ public sealed class VolumeFiles(VolumeServiceOptions options)
     /// Copies a volume's file into a new volume, keeping holes as holes: a point-in-time copy to read
     /// while the original stays in use (the reference service's stand-in for a snapshot).
     /// </summary>
-    public void CopySparse(Guid source, Guid target)
+    public void CopySparse(Guid source, Guid target) => CopySparse(PathOf(source), PathOf(target));
+
+    public static void CopySparse(string sourcePath, string targetPath)
     {
         const int Block = 1024 * 1024;
-        using var input = new FileStream(PathOf(source), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, Block, FileOptions.SequentialScan);
-        using var output = new FileStream(PathOf(target), FileMode.CreateNew, FileAccess.Write, FileShare.None, Block);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(targetPath)!);
+        using var input = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, Block, FileOptions.SequentialScan);
+        using var output = new FileStream(targetPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, Block);
         output.SetLength(input.Length);
         var buffer = new byte[Block];
         long offset = 0;

@@ -23,6 +23,45 @@ public sealed class VolumeReservations(VolumeDbContext db)
     public Task<(Volume? Volume, string? Refusal)> ReserveForUploadAsync(Guid volumeId, string projectId, CancellationToken cancellationToken) =>
         MoveAsync(volumeId, projectId, [VolumeStatus.Available], VolumeStatus.Uploading, 0, purpose: null, cancellationToken);
 
+    /// <summary>
+    /// Reserves a snapshot for a backup: it must be of the volume and available, and moves to
+    /// backing-up; the volume itself is left as it is, as Cinder does for snapshot backups.
+    /// </summary>
+    public async Task<(Volume? Volume, Snapshot? Snapshot, string? Refusal, bool NotFound)> ReserveSnapshotAsync(Guid volumeId, Guid snapshotId, string? projectId, CancellationToken cancellationToken)
+    {
+        var volume = await db.Volumes.AsNoTracking().SingleOrDefaultAsync(v => v.Id == volumeId && !v.Deleted && (projectId == null || v.ProjectId == projectId), cancellationToken);
+        if (volume is null)
+        {
+            return (null, null, $"Volume {volumeId} could not be found.", true);
+        }
+
+        var snapshot = await db.Snapshots.AsNoTracking().SingleOrDefaultAsync(s => s.Id == snapshotId && !s.Deleted && (projectId == null || s.ProjectId == projectId), cancellationToken);
+        if (snapshot is null)
+        {
+            return (volume, null, $"Snapshot {snapshotId} could not be found.", true);
+        }
+
+        if (snapshot.VolumeId != volumeId)
+        {
+            return (volume, snapshot, $"Invalid volume: Volume {volumeId} does not match with snapshot.volume_id {snapshot.VolumeId}.", false);
+        }
+
+        var now = DateTime.UtcNow;
+        var rows = await db.Snapshots.Where(s => s.Id == snapshotId && s.Status == SnapshotStatus.Available)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SnapshotStatus.BackingUp).SetProperty(x => x.UpdatedAt, now), cancellationToken);
+        return rows == 1
+            ? (volume, snapshot, null, false)
+            : (volume, snapshot, $"Invalid snapshot: Snapshot to be backed up must be available, but the current status is \"{snapshot.Status}\".", false);
+    }
+
+    public async Task<Snapshot?> ReleaseSnapshotAsync(Guid snapshotId, CancellationToken cancellationToken)
+    {
+        var now = DateTime.UtcNow;
+        var rows = await db.Snapshots.Where(s => s.Id == snapshotId && !s.Deleted && s.Status == SnapshotStatus.BackingUp)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SnapshotStatus.Available).SetProperty(x => x.UpdatedAt, now), cancellationToken);
+        return await db.Snapshots.AsNoTracking().SingleOrDefaultAsync(s => s.Id == snapshotId, cancellationToken);
+    }
+
     /// <summary>Ends a reservation: to <paramref name="status"/>, or back to the previous status.</summary>
     public async Task<Volume?> ReleaseAsync(Guid volumeId, string? status, CancellationToken cancellationToken)
     {

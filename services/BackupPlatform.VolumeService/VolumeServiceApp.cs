@@ -19,6 +19,7 @@ public static class VolumeServiceApp
         var app = builder.Build();
         app.UseCinderFaults();
         app.MapVolumesApi();
+        app.MapSnapshotsApi();
         app.MapVolumeContractApi();
         return app;
     }

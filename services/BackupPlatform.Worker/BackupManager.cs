@@ -53,12 +53,14 @@ public sealed class BackupManager(
         try
         {
             var volume = await volumes.GetAsync(backup.VolumeId, null, cancellationToken);
-            if (volume.Status != "backing-up")
+
+            // A snapshot backup reserved the snapshot (checked by the volume service when it makes the device), not the volume.
+            if (backup.SnapshotId is null && volume.Status != "backing-up")
             {
                 throw new InvalidOperationException($"Create backup aborted, expected volume status backing-up but got {volume.Status}.");
             }
 
-            var device = await volumes.GetBackupDeviceAsync(backup.VolumeId, backupId, cancellationToken);
+            var device = await volumes.GetBackupDeviceAsync(backup.VolumeId, backupId, backup.SnapshotId, cancellationToken);
             deviceId = device.DeviceVolumeId;
             if (device.IsTemporary)
             {
@@ -83,7 +85,7 @@ public sealed class BackupManager(
             await volumes.TerminateConnectionAsync(device.DeviceVolumeId, worker.Host, cancellationToken);
             attached = false;
             await DeleteTemporaryAsync(backupId, temporary);
-            await volumes.ReleaseAsync(backup.VolumeId, null, cancellationToken);
+            await volumes.ReleaseForBackupAsync(backup.VolumeId, backup.SnapshotId, cancellationToken);
 
             var serviceMetadata = JsonSerializer.Serialize(new { format_version = BackupManifest.CurrentFormatVersion, chunk_size = engine.ChunkSize, compression = engine.Compression });
             now = DateTime.UtcNow;
@@ -113,7 +115,7 @@ public sealed class BackupManager(
             }
 
             await DeleteTemporaryAsync(backupId, temporary);
-            await TryAsync(() => volumes.ReleaseAsync(backup.VolumeId, null, CancellationToken.None));
+            await TryAsync(() => volumes.ReleaseForBackupAsync(backup.VolumeId, backup.SnapshotId, CancellationToken.None));
             await db.FailAsync(backupId, BackupStatus.Creating, Reason(e), CancellationToken.None);
             await notifier.NotifyAsync(backupId, "backup.create.end");
         }

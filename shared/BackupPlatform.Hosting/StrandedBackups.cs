@@ -46,7 +46,15 @@ public sealed class StrandedBackups(BackupDbContext db, VolumeServiceClient volu
                     }
                 }
 
-                await ReleaseAsync(backup.VolumeId, null);
+                try
+                {
+                    await volumes.ReleaseForBackupAsync(backup.VolumeId, backup.SnapshotId, CancellationToken.None);
+                }
+                catch (Exception e)
+                {
+                    logger.LogWarning(e, "Could not release volume {VolumeId}", backup.VolumeId);
+                }
+
                 var failed = await db.FailAsync(backup.Id, BackupStatus.Creating, $"Incomplete backup reset: {reason}", cancellationToken);
                 logger.LogWarning("Backup {BackupId} reset to error: {Reason}", backup.Id, reason);
                 return failed == 1;

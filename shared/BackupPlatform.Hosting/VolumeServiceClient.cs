@@ -24,8 +24,8 @@ public sealed class VolumeServiceClient(IServiceProvider services, VolumeService
     public Task<VolumeReserved> ReserveAsync(ReserveVolume request, CancellationToken cancellationToken) =>
         RequestAsync<ReserveVolume, VolumeReserved>(request, cancellationToken);
 
-    public Task<BackupDevice> GetBackupDeviceAsync(Guid volumeId, Guid backupId, CancellationToken cancellationToken) =>
-        RequestAsync<GetBackupDevice, BackupDevice>(new GetBackupDevice { VolumeId = volumeId, BackupId = backupId }, cancellationToken);
+    public Task<BackupDevice> GetBackupDeviceAsync(Guid volumeId, Guid backupId, Guid? snapshotId, CancellationToken cancellationToken) =>
+        RequestAsync<GetBackupDevice, BackupDevice>(new GetBackupDevice { VolumeId = volumeId, BackupId = backupId, SnapshotId = snapshotId }, cancellationToken);
 
     public Task<VolumeConnection> InitializeConnectionAsync(Guid volumeId, string host, CancellationToken cancellationToken) =>
         RequestAsync<InitializeConnection, VolumeConnection>(new InitializeConnection { VolumeId = volumeId, Host = host }, cancellationToken);
@@ -36,6 +36,10 @@ public sealed class VolumeServiceClient(IServiceProvider services, VolumeService
     /// <summary>End a reservation: to <paramref name="status"/>, or back to the previous status when null.</summary>
     public Task<VolumeRequestDone> ReleaseAsync(Guid volumeId, string? status, CancellationToken cancellationToken) =>
         RequestAsync<ReleaseVolume, VolumeRequestDone>(new ReleaseVolume { VolumeId = volumeId, Status = status }, cancellationToken);
+
+    /// <summary>Ends the reservation a backup made: of its snapshot when it has one, otherwise of its volume (back to the previous status).</summary>
+    public Task<VolumeRequestDone> ReleaseForBackupAsync(Guid volumeId, Guid? snapshotId, CancellationToken cancellationToken) =>
+        RequestAsync<ReleaseVolume, VolumeRequestDone>(new ReleaseVolume { VolumeId = volumeId, SnapshotId = snapshotId }, cancellationToken);
 
     public Task<VolumeRequestDone> SetMetadataAsync(Guid volumeId, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
         RequestAsync<SetVolumeMetadata, VolumeRequestDone>(new SetVolumeMetadata { VolumeId = volumeId, Metadata = metadata }, cancellationToken);

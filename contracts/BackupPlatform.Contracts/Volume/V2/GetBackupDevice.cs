@@ -10,5 +10,8 @@ public sealed record GetBackupDevice
 
     public required Guid BackupId { get; init; }
 
+    /// <summary>For a backup of a snapshot (2.0, optional): the device is made from the snapshot.</summary>
+    public Guid? SnapshotId { get; init; }
+
     public string TargetVersion { get; init; } = RpcVersion.Current;
 }

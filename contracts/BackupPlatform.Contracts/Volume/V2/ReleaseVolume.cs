@@ -10,5 +10,8 @@ public sealed record ReleaseVolume
 
     public string? Status { get; init; }
 
+    /// <summary>For a backup of a snapshot (2.0, optional): the snapshot goes back to available; the volume is left alone.</summary>
+    public Guid? SnapshotId { get; init; }
+
     public string TargetVersion { get; init; } = RpcVersion.Current;
 }

@@ -17,6 +17,12 @@ public sealed record ReserveVolume
     /// <summary>Allow an in-use volume to be backed up (Cinder's force flag).</summary>
     public bool Force { get; init; }
 
+    /// <summary>
+    /// For a backup of a snapshot (2.0, optional): the snapshot, which must be of this volume and
+    /// available, moves to backing-up instead of the volume.
+    /// </summary>
+    public Guid? SnapshotId { get; init; }
+
     /// <summary>For a restore: the volume must hold at least this many GiB.</summary>
     public int MinimumSizeGb { get; init; }
 

@@ -12,6 +12,9 @@ public sealed record VolumeReserved
 
     public required string AvailabilityZone { get; init; }
 
+    /// <summary>When the reservation was of a snapshot: when the snapshot was taken (the backup's data_timestamp).</summary>
+    public DateTime? SnapshotCreatedAt { get; init; }
+
     /// <summary>The volume service host that serves the volume (for backup_use_same_host).</summary>
     public string? Host { get; init; }
 }

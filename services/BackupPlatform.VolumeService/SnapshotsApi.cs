@@ -1,0 +1,125 @@
+using System.Text.Json;
+using BackupPlatform.Hosting.Http;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupPlatform.VolumeService;
+
+/// <summary>Cinder-style snapshot calls (api-ref volumes-v3-snapshots): create, show, list, delete.</summary>
+public static class SnapshotsApi
+{
+    public static void MapSnapshotsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var project = endpoints.MapProjectScope();
+        project.MapPost("/snapshots", CreateAsync);
+        project.MapGet("/snapshots", (string project_id, HttpContext http, VolumeDbContext db) => ListAsync(project_id, http, db));
+        project.MapGet("/snapshots/detail", (string project_id, HttpContext http, VolumeDbContext db) => ListAsync(project_id, http, db));
+        project.MapGet("/snapshots/{snapshot_id}", ShowAsync);
+        project.MapDelete("/snapshots/{snapshot_id}", DeleteAsync);
+    }
+
+    private static async Task<IResult> CreateAsync(string project_id, HttpContext http, VolumeDbContext db, VolumeFiles files)
+    {
+        var (body, error) = await RequestBody.ReadAsync(http.Request, "snapshot");
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!body.TryGetUuid("volume_id", out var volumeId, out var invalid) || volumeId is null
+            || !body.TryGetString("name", out var name, out invalid) || !body.TryGetString("description", out var description, out invalid)
+            || !body.TryGetBoolean("force", out var force, out invalid))
+        {
+            return CinderFault.BadRequest(invalid ?? "Invalid input for field/attribute snapshot: 'volume_id' is a required property.");
+        }
+
+        var volume = await db.Volumes.AsNoTracking().SingleOrDefaultAsync(v => v.Id == volumeId && v.ProjectId == project_id && !v.Deleted, http.RequestAborted);
+        if (volume is null)
+        {
+            return CinderFault.NotFound($"Volume {volumeId} could not be found.");
+        }
+
+        if (volume.Status != VolumeStatus.Available && !(force && volume.Status == VolumeStatus.InUse))
+        {
+            return CinderFault.BadRequest($"Invalid volume: Volume {volume.Id} status must be available, but current status is: {volume.Status}.");
+        }
+
+        var snapshot = new Snapshot
+        {
+            Id = Guid.NewGuid(),
+            ProjectId = project_id,
+            UserId = RequestIdentity.Of(http).UserId,
+            VolumeId = volume.Id,
+            Name = name,
+            Description = description,
+            Status = SnapshotStatus.Creating,
+            Size = volume.Size,
+            Metadata = body.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object ? metadata.GetRawText() : null,
+            CreatedAt = DateTime.UtcNow,
+        };
+        db.Snapshots.Add(snapshot);
+        await db.SaveChangesAsync(http.RequestAborted);
+        try
+        {
+            VolumeFiles.CopySparse(files.PathOf(volume.Id), files.SnapshotPathOf(snapshot.Id));
+            snapshot.Status = SnapshotStatus.Available;
+        }
+        catch (IOException)
+        {
+            snapshot.Status = SnapshotStatus.Error;
+        }
+
+        snapshot.UpdatedAt = DateTime.UtcNow;
+        await db.SaveChangesAsync(CancellationToken.None);
+        return Results.Json(new { snapshot = View(snapshot) }, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> ListAsync(string project_id, HttpContext http, VolumeDbContext db)
+    {
+        var snapshots = await db.Snapshots.AsNoTracking().Where(s => s.ProjectId == project_id && !s.Deleted).OrderByDescending(s => s.CreatedAt).ToListAsync(http.RequestAborted);
+        return Results.Json(new { snapshots = snapshots.Select(View) });
+    }
+
+    private static async Task<IResult> ShowAsync(string project_id, string snapshot_id, HttpContext http, VolumeDbContext db)
+    {
+        var snapshot = await FindAsync(db, project_id, snapshot_id, http.RequestAborted);
+        return snapshot is null ? CinderFault.NotFound($"Snapshot {snapshot_id} could not be found.") : Results.Json(new { snapshot = View(snapshot) });
+    }
+
+    private static async Task<IResult> DeleteAsync(string project_id, string snapshot_id, HttpContext http, VolumeDbContext db, VolumeFiles files)
+    {
+        var snapshot = await FindAsync(db, project_id, snapshot_id, http.RequestAborted);
+        if (snapshot is null)
+        {
+            return CinderFault.NotFound($"Snapshot {snapshot_id} could not be found.");
+        }
+
+        var now = DateTime.UtcNow;
+        var rows = await db.Snapshots.Where(s => s.Id == snapshot.Id && (s.Status == SnapshotStatus.Available || s.Status == SnapshotStatus.Error))
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, "deleted").SetProperty(x => x.Deleted, true).SetProperty(x => x.DeletedAt, now), http.RequestAborted);
+        if (rows == 0)
+        {
+            return CinderFault.BadRequest($"Invalid snapshot: Snapshot status must be available or error, but the current status is \"{snapshot.Status}\".");
+        }
+
+        File.Delete(files.SnapshotPathOf(snapshot.Id));
+        return Results.StatusCode(StatusCodes.Status202Accepted);
+    }
+
+    private static Dictionary<string, object?> View(Snapshot snapshot) => new()
+    {
+        ["id"] = snapshot.Id,
+        ["name"] = snapshot.Name,
+        ["description"] = snapshot.Description,
+        ["status"] = snapshot.Status,
+        ["size"] = snapshot.Size,
+        ["volume_id"] = snapshot.VolumeId,
+        ["created_at"] = ApiTime.Format(snapshot.CreatedAt),
+        ["updated_at"] = ApiTime.Format(snapshot.UpdatedAt),
+        ["metadata"] = snapshot.Metadata is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(snapshot.Metadata),
+    };
+
+    private static Task<Snapshot?> FindAsync(VolumeDbContext db, string projectId, string snapshotId, CancellationToken cancellationToken) =>
+        Guid.TryParse(snapshotId, out var id)
+            ? db.Snapshots.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.ProjectId == projectId && !s.Deleted, cancellationToken)
+            : Task.FromResult<Snapshot?>(null);
+}
