@@ -112,10 +112,10 @@ public sealed class Deployment : IAsyncDisposable
     ];
 
     /// <summary>Starts a worker host and waits until the scheduler's registry lists it as live.</summary>
-    public async Task StartWorkerAsync(string host = WorkerHost, string zone = "nova")
+    public async Task StartWorkerAsync(string host = WorkerHost, string zone = "nova", params string[] extra)
     {
         var started = DateTime.UtcNow;
-        var worker = WorkerApp.Create(WorkerArgs(host, zone));
+        var worker = WorkerApp.Create(WorkerArgs(host, zone, extra));
         await worker.StartAsync();
         _hosts.Add(worker);
         _workers[host] = worker;

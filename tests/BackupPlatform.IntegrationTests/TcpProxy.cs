@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace BackupPlatform.IntegrationTests;
+
+/// <summary>
+/// A loopback TCP forwarder in front of a real server, stopped to make the server unreachable for
+/// whoever talks through it (a store outage without touching the shared server).
+/// </summary>
+public sealed class TcpProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<TcpClient> _open = [];
+    private readonly Task _accepting;
+
+    public TcpProxy(int targetPort)
+    {
+        _listener.Start();
+        _accepting = AcceptAsync(targetPort);
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>Closes the listener and every open connection: new connections are refused.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        lock (_open)
+        {
+            foreach (var client in _open)
+            {
+                client.Dispose();
+            }
+        }
+
+        await _accepting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync(int targetPort)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var inbound = await _listener.AcceptTcpClientAsync(_stop.Token);
+            var outbound = new TcpClient();
+            await outbound.ConnectAsync(IPAddress.Loopback, targetPort, _stop.Token);
+            lock (_open)
+            {
+                _open.Add(inbound);
+                _open.Add(outbound);
+            }
+
+            _ = PumpAsync(inbound.GetStream(), outbound.GetStream());
+            _ = PumpAsync(outbound.GetStream(), inbound.GetStream());
+        }
+    }
+
+    private async Task PumpAsync(Stream from, Stream to)
+    {
+        try
+        {
+            await from.CopyToAsync(to, _stop.Token);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+}
