@@ -11,6 +11,8 @@
   value: /var/lib/backupplatform/volumes
 - name: BackupPlatform__Store__Posix__Path
   value: /var/lib/backupplatform/backups
+- name: BackupPlatform__VolumeService__ServiceToken
+  value: {{ .Values.volumeServiceToken | quote }}
 - name: ASPNETCORE_URLS
   value: http://0.0.0.0:8080
 {{- end -}}
