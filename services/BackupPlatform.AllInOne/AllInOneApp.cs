@@ -36,6 +36,7 @@ public static class AllInOneApp
 
         var app = builder.Build();
         app.UseCinderFaults();
+        app.MapHealth();
         app.MapApi();
         app.MapVolumesApi();
         app.MapSnapshotsApi();

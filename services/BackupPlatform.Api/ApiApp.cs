@@ -16,6 +16,7 @@ public static class ApiApp
         builder.Services.AddBackupPlatformBus(builder.Configuration, Bus);
         var app = builder.Build();
         app.UseCinderFaults();
+        app.MapHealth();
         app.MapApi();
         return app;
     }

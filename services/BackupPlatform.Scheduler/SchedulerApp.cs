@@ -30,7 +30,9 @@ public static class SchedulerApp
         var builder = WebApplication.CreateBuilder(args);
         builder.Services.AddScheduler(builder.Configuration);
         builder.Services.AddBackupPlatformBus(builder.Configuration, Bus);
-        return builder.Build();
+        var app = builder.Build();
+        app.MapHealth();
+        return app;
     }
 
     public static IServiceCollection AddScheduler(this IServiceCollection services, IConfiguration configuration)

@@ -18,6 +18,7 @@ public static class VolumeServiceApp
         builder.Services.AddBackupPlatformBus(builder.Configuration, Bus);
         var app = builder.Build();
         app.UseCinderFaults();
+        app.MapHealth();
         app.MapVolumesApi();
         app.MapSnapshotsApi();
         app.MapVolumeContractApi();

@@ -29,7 +29,9 @@ public static class WorkerApp
         var builder = WebApplication.CreateBuilder(args);
         builder.Services.AddWorker(builder.Configuration);
         builder.Services.AddBackupPlatformBus(builder.Configuration, Bus(builder.Configuration));
-        return builder.Build();
+        var app = builder.Build();
+        app.MapHealth();
+        return app;
     }
 
     public static IServiceCollection AddWorker(this IServiceCollection services, IConfiguration configuration)
@@ -45,6 +47,7 @@ public static class WorkerApp
         services.AddSingleton<RestoreCancellation>();
         services.AddBackupPlatformDatabase<BackupPlatform.Data.BackupDbContext>(configuration, BackupPlatform.Data.BackupDbContextHistory.Table);
         services.AddHostedService<StoreSetupCheck>();
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [Health.ReadyTag]);
         services.AddHostedService<HeartbeatPublisher>();
         services.AddHostedService<IncompleteWorkCleanup>();
         return services;

@@ -20,6 +20,7 @@ public static class DatabaseRegistration
         services.TryAddSingleton(options);
         services.AddDbContext<TContext>(builder => builder.UseConfiguredDatabase(options, migrationsHistoryTable));
         services.AddHostedService<SchemaPreparation<TContext>>();
+        services.AddDatabaseHealth<TContext>($"database-{typeof(TContext).Name}");
 
         // Every SQL statement at Information drowns a service's own log, and EF logs its probe of a
         // migrations table that does not exist yet as a failure; real SQL errors surface as exceptions.
