@@ -65,6 +65,36 @@ public sealed class CrashTests
         Assert.Equal("available", (await deployment.VolumeAsync(source)).GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task A_delete_the_worker_had_begun_when_it_died_is_resumed_when_it_starts_again()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        var volume = await deployment.CreateVolumeAsync(1);
+        await deployment.UploadAsync(volume, RandomBytes(8 * 1024 * 1024, seed: 13));
+        var created = await deployment.Api.PostAsJsonAsync($"/v3/{Deployment.Project}/backups", new { backup = new { volume_id = volume } });
+        var backupId = (await Deployment.ReadAsync(created)).GetProperty("backup").GetProperty("id").GetGuid();
+        Assert.Equal("available", (await deployment.WaitForBackupAsync(backupId, "creating")).GetProperty("status").GetString());
+        await deployment.StopWorkerAsync();
+
+        // What the row looks like when a worker dies between taking a delete and finishing it
+        // (a delete takes milliseconds here, too short to kill a process inside it reliably).
+        await using (var db = deployment.BackupDb())
+        {
+            var begun = DateTime.UtcNow.AddMinutes(-1);
+            await db.Backups.Where(b => b.Id == backupId).ExecuteUpdateAsync(
+                s => s.SetProperty(b => b.Status, "deleting").SetProperty(b => b.WorkStartedAt, begun).SetProperty(b => b.Host, Deployment.WorkerHost));
+        }
+
+        await deployment.StartWorkerAsync();
+        await Deployment.WaitUntilAsync(async () => (await deployment.Api.GetAsync($"/v3/{Deployment.Project}/backups/{backupId}")).StatusCode == HttpStatusCode.NotFound);
+        Assert.False(File.Exists(Path.Combine(deployment.StorePath, "volumebackups", "backups", backupId.ToString(), "metadata.json")));
+        await using var rows = deployment.BackupDb();
+        var row = await rows.Backups.SingleAsync(b => b.Id == backupId);
+        Assert.True(row.Deleted);
+        Assert.Equal("deleted", row.Status);
+        Assert.Null(row.WorkStartedAt);
+    }
+
     private static Task WaitUntilBegunAsync(Deployment deployment, Guid backupId) =>
         Deployment.WaitUntilAsync(async () =>
         {
