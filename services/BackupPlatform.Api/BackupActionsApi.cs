@@ -221,26 +221,7 @@ public static class BackupActionsApi
         return Results.Json(new { backup = BackupView.Summary(backup, http.Request) }, statusCode: StatusCodes.Status201Created);
     }
 
-    private static void Notify(BackupDbContext db, Backup backup, string eventType) =>
-        db.Publish(new BackupNotification
-        {
-            EventType = eventType,
-            BackupId = backup.Id,
-            TenantId = backup.ProjectId,
-            UserId = backup.UserId,
-            DisplayName = backup.DisplayName,
-            AvailabilityZone = backup.AvailabilityZone,
-            Host = backup.Host,
-            VolumeId = backup.VolumeId,
-            SnapshotId = backup.SnapshotId,
-            Status = backup.Status,
-            Size = backup.Size,
-            Service = backup.Service,
-            ServiceMetadata = backup.ServiceMetadata,
-            FailReason = backup.FailReason,
-            CreatedAt = backup.CreatedAt,
-            Timestamp = DateTime.UtcNow,
-        });
+    private static void Notify(BackupDbContext db, Backup backup, string eventType) => db.Publish(BackupNotifications.Of(backup, eventType));
 
     private static Task<Backup?> FindAsync(BackupDbContext db, string projectId, string backupId, CancellationToken cancellationToken) =>
         Guid.TryParse(backupId, out var id)

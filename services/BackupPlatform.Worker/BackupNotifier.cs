@@ -1,5 +1,6 @@
 using BackupPlatform.Contracts.Backup.V2;
 using BackupPlatform.Data;
+using BackupPlatform.Hosting;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,26 +25,7 @@ public sealed class BackupNotifier(IServiceScopeFactory scopes, IBus publisher, 
                 return;
             }
 
-            await publisher.Publish(new BackupNotification
-            {
-                EventType = eventType,
-                BackupId = backup.Id,
-                TenantId = backup.ProjectId,
-                UserId = backup.UserId,
-                DisplayName = backup.DisplayName,
-                AvailabilityZone = backup.AvailabilityZone,
-                Host = backup.Host,
-                VolumeId = backup.VolumeId,
-                SnapshotId = backup.SnapshotId,
-                Status = backup.Status,
-                Size = backup.Size,
-                Service = backup.Service,
-                ServiceMetadata = backup.ServiceMetadata,
-                FailReason = backup.FailReason,
-                CreatedAt = backup.CreatedAt,
-                Percent = percent,
-                Timestamp = DateTime.UtcNow,
-            });
+            await publisher.Publish(BackupNotifications.Of(backup, eventType, percent));
         }
         catch (Exception e)
         {
