@@ -15,12 +15,19 @@ public static class Health
 {
     public const string ReadyTag = "ready";
 
+    /// <summary>Once per context, however many of the services sharing a process register it (the all-in-one).</summary>
     public static IServiceCollection AddDatabaseHealth<TContext>(this IServiceCollection services, string name)
         where TContext : DbContext
     {
+        if (services.Any(d => d.ServiceType == typeof(DatabaseHealthCheck<TContext>)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<DatabaseHealthCheck<TContext>>();
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             name,
-            sp => new DatabaseHealthCheck<TContext>(sp.GetRequiredService<IServiceScopeFactory>()),
+            sp => sp.GetRequiredService<DatabaseHealthCheck<TContext>>(),
             HealthStatus.Unhealthy,
             [ReadyTag]));
         return services;
