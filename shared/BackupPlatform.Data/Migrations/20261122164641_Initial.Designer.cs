@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BackupPlatform.Data.Migrations
 {
     [DbContext(typeof(BackupDbContext))]
-    [Migration("20261122151757_WorkStartedAt")]
-    partial class WorkStartedAt
+    [Migration("20261122164641_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -60,6 +60,7 @@ namespace BackupPlatform.Data.Migrations
                     restore_volume_id = table.Column<Guid>(type: "uuid", nullable: true),
                     temp_volume_id = table.Column<Guid>(type: "uuid", nullable: true),
                     temp_snapshot_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    work_started_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     deleted_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
