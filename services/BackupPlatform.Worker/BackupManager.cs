@@ -266,7 +266,7 @@ public sealed class BackupManager(
             var verification = await new BackupRestorer(store, engine).VerifyAsync(container, backupId, cancellationToken);
             if (verification.Missing.Count > 0)
             {
-                throw new InvalidDataException($"Backup is damaged: {verification.Missing.Count} of {verification.Chunks} chunks missing from the store, e.g. {verification.Missing[0]}.");
+                throw new InvalidDataException($"Backup is damaged: {verification.Missing.Count} of {verification.Packs} packs missing from the store, e.g. {verification.Missing[0]}.");
             }
 
             var now = DateTime.UtcNow;
@@ -279,7 +279,7 @@ public sealed class BackupManager(
                     .SetProperty(b => b.Container, container)
                     .SetProperty(b => b.UpdatedAt, now),
                 cancellationToken);
-            logger.LogInformation("Imported backup {BackupId} verified: {Chunks} chunks present", backupId, verification.Chunks);
+            logger.LogInformation("Imported backup {BackupId} verified: {Packs} packs present", backupId, verification.Packs);
         }
         catch (Exception e)
         {

@@ -70,21 +70,21 @@ public sealed class ExportImportTests
         Assert.Equal("available", (await deployment.WaitForBackupAsync(backupId, "creating")).GetProperty("status").GetString());
         var record = (await Deployment.ReadAsync(await deployment.AdminApi.GetAsync($"/v3/{Deployment.Project}/backups/{backupId}/export_record"))).GetProperty("backup-record");
 
-        // Lose the row (delete removes index and manifest too, so remove only a chunk and the row).
+        // Lose the row (delete removes index and manifest too, so remove only a pack and the row).
         await using (var db = deployment.BackupDb())
         {
             db.Backups.Remove(db.Backups.Single(b => b.Id == backupId));
             await db.SaveChangesAsync();
         }
 
-        File.Delete(Directory.GetFiles(Path.Combine(store, "volumebackups", "chunks"), "*", SearchOption.AllDirectories).Order().First());
+        File.Delete(Directory.GetFiles(Path.Combine(store, "volumebackups", "packs"), "*", SearchOption.AllDirectories).Order().First());
         var import = await deployment.AdminApi.PostAsJsonAsync(
             $"/v3/{Deployment.Project}/backups/import_record",
             new Dictionary<string, object> { ["backup-record"] = new { backup_service = record.GetProperty("backup_service").GetString(), backup_url = record.GetProperty("backup_url").GetString() } });
         Assert.Equal(HttpStatusCode.Created, import.StatusCode);
         var backup = await deployment.WaitForBackupAsync(backupId, "creating");
         Assert.Equal("error", backup.GetProperty("status").GetString());
-        Assert.StartsWith("Backup is damaged: 1 of 4 chunks missing from the store", backup.GetProperty("fail_reason").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("Backup is damaged: 1 of 1 packs missing from the store, e.g. packs/", backup.GetProperty("fail_reason").GetString(), StringComparison.Ordinal);
         Directory.Delete(store, recursive: true);
     }
 }

@@ -63,9 +63,10 @@ public sealed class WalkingSkeletonTests
             Assert.NotNull(outbox[0].SentAt);
         }
 
-        // 64 MiB of random data in 4 MiB chunks plus the index and manifest; the zero rest is not stored.
-        var storedChunks = Directory.GetFiles(Path.Combine(deployment.StorePath, "volumebackups", "chunks"), "*", SearchOption.AllDirectories);
-        Assert.Equal(PayloadBytes / (4 * 1024 * 1024), storedChunks.Length);
+        // 64 MiB of random data in 16 MiB packs (each a little over, for the blob headers); the zero rest is not stored.
+        var packs = Directory.GetFiles(Path.Combine(deployment.StorePath, "volumebackups", "packs"), "*", SearchOption.AllDirectories);
+        Assert.Equal(PayloadBytes / (16 * 1024 * 1024), packs.Length);
+        Assert.InRange(packs.Sum(p => new FileInfo(p).Length), PayloadBytes, PayloadBytes + (PayloadBytes / 1000));
 
         var target = await deployment.CreateVolumeAsync(1);
         await deployment.StopWorkerAsync();
@@ -98,10 +99,11 @@ public sealed class WalkingSkeletonTests
         var backupId = await CreateBackupAsync(deployment, source);
         Assert.Equal("available", (await deployment.WaitForBackupAsync(backupId, "creating")).GetProperty("status").GetString());
 
-        var chunk = Directory.GetFiles(Path.Combine(deployment.StorePath, "volumebackups", "chunks"), "*", SearchOption.AllDirectories).Order().First();
-        var bytes = await File.ReadAllBytesAsync(chunk);
+        // A byte in the middle of a pack: inside the payload of one of its chunks.
+        var pack = Directory.GetFiles(Path.Combine(deployment.StorePath, "volumebackups", "packs"), "*", SearchOption.AllDirectories).Order().First();
+        var bytes = await File.ReadAllBytesAsync(pack);
         bytes[bytes.Length / 2] ^= 0xFF;
-        await File.WriteAllBytesAsync(chunk, bytes);
+        await File.WriteAllBytesAsync(pack, bytes);
 
         var target = await deployment.CreateVolumeAsync(1);
         var restore = await deployment.Api.PostAsJsonAsync($"/v3/{Deployment.Project}/backups/{backupId}/restore", new { restore = new { volume_id = target } });
@@ -111,7 +113,8 @@ public sealed class WalkingSkeletonTests
         Assert.Equal("error_restoring", (await deployment.VolumeAsync(target)).GetProperty("status").GetString());
         Assert.Equal("available", backup.GetProperty("status").GetString());
         var reason = backup.GetProperty("fail_reason").GetString();
-        Assert.Contains(Path.GetFileName(chunk), reason, StringComparison.Ordinal);
+        Assert.Matches("^Chunk [0-9a-f]{64} in packs/", reason);
+        Assert.Contains(Path.GetFileName(pack), reason, StringComparison.Ordinal);
         Assert.Contains("failed verification", reason, StringComparison.Ordinal);
     }
 

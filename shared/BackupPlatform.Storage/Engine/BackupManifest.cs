@@ -9,7 +9,8 @@ namespace BackupPlatform.Storage.Engine;
 public sealed record BackupManifest
 {
     public const string FormatName = "backupplatform";
-    public const int CurrentFormatVersion = 1;
+    /// <summary>2: small chunks in packs, segmented binary index. Version 1 (a whole object per 4 MiB chunk) never left development.</summary>
+    public const int CurrentFormatVersion = 2;
 
     [JsonPropertyName("format")]
     public string Format { get; init; } = FormatName;
@@ -38,9 +39,9 @@ public sealed record BackupManifest
     [JsonPropertyName("zero_chunks")]
     public required long ZeroChunks { get; init; }
 
-    /// <summary>SHA-256 of the index object, so a restore notices a damaged index.</summary>
-    [JsonPropertyName("index_sha256")]
-    public required string IndexSha256 { get; init; }
+    /// <summary>The index segments in volume order, each with its SHA-256, so a restore notices a damaged index.</summary>
+    [JsonPropertyName("index_segments")]
+    public required IReadOnlyList<IndexSegment> IndexSegments { get; init; }
 
     [JsonPropertyName("created_at")]
     public required DateTime CreatedAt { get; init; }

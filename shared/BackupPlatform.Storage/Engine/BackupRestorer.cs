@@ -1,19 +1,24 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using BackupPlatform.Storage.Stores;
+using Microsoft.Win32.SafeHandles;
 
 namespace BackupPlatform.Storage.Engine;
 
 /// <summary>
-/// Restores a backup onto a device: fetches chunks in parallel, checks every chunk against its
-/// SHA-256 name before a byte of it is written, and writes each at its offset. A damaged chunk
-/// stops the restore with a <see cref="CorruptChunkException"/> naming it.
+/// Restores a backup onto a device: streams its index, fetches runs of adjacent chunks with one range
+/// read per run, in parallel, checks every chunk against its SHA-256 before a byte of it is written,
+/// and writes each run at its offset. A damaged chunk stops the restore with a
+/// <see cref="CorruptChunkException"/> naming the chunk and its pack.
 /// </summary>
 public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
 {
+    /// <summary>A run is fetched with one request and written with one write: at most this many stored and plain bytes.</summary>
+    private const int MaxRunBytes = 4 * 1024 * 1024;
+
+    private static readonly byte[] Zeros = new byte[1024 * 1024];
+
     public async Task<BackupManifest> ReadManifestAsync(string container, Guid backupId, CancellationToken cancellationToken)
     {
         byte[] bytes;
@@ -36,46 +41,38 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
         return manifest;
     }
 
-    /// <summary>Checks that a backup is whole in the store: its manifest and index read and match, and every chunk is present.</summary>
+    /// <summary>Checks that a backup is whole in the store: its manifest and index segments read and match, and every pack they name is present.</summary>
     public async Task<BackupVerification> VerifyAsync(string container, Guid backupId, CancellationToken cancellationToken)
     {
         var manifest = await ReadManifestAsync(container, backupId, cancellationToken);
-        var indexBytes = await store.GetAsync(container, StoreLayout.Index(backupId), cancellationToken);
-        if (Convert.ToHexStringLower(SHA256.HashData(indexBytes)) != manifest.IndexSha256)
+        var referenced = new HashSet<Guid>();
+        await foreach (var entry in BackupIndexReader.ReadAsync(store, container, manifest, cancellationToken))
         {
-            throw new InvalidDataException($"The index of backup {backupId} does not match its manifest's checksum.");
+            if (!entry.IsZero)
+            {
+                referenced.Add(entry.Location.Pack);
+            }
         }
 
-        var hashes = Encoding.UTF8.GetString(indexBytes).Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => line != "0").Distinct().ToList();
-        var missing = new System.Collections.Concurrent.ConcurrentBag<string>();
-        await Parallel.ForEachAsync(
-            hashes,
-            new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveParallelism, CancellationToken = cancellationToken },
-            async (hash, ct) =>
-            {
-                if (!await store.ExistsAsync(container, StoreLayout.Chunk(hash), ct))
-                {
-                    missing.Add(StoreLayout.Chunk(hash));
-                }
-            });
-        return new BackupVerification(manifest, hashes.Count, [.. missing.Order(StringComparer.Ordinal)]);
+        var present = new HashSet<Guid>();
+        await foreach (var name in store.ListAsync(container, StoreLayout.PackPrefix, cancellationToken))
+        {
+            present.Add(StoreLayout.ParsePackId(name));
+        }
+
+        var missing = referenced.Where(pack => !present.Contains(pack)).Select(StoreLayout.Pack).Order(StringComparer.Ordinal).ToList();
+        return new BackupVerification(manifest, referenced.Count, missing);
     }
 
     /// <param name="targetIsNew">True when the target is freshly created (all zeros): zero chunks are then left as holes.</param>
     public async Task<BackupManifest> RestoreAsync(string container, Guid backupId, string devicePath, bool targetIsNew, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var manifest = await ReadManifestAsync(container, backupId, cancellationToken);
-        var indexBytes = await store.GetAsync(container, StoreLayout.Index(backupId), cancellationToken);
-        if (Convert.ToHexStringLower(SHA256.HashData(indexBytes)) != manifest.IndexSha256)
-        {
-            throw new InvalidDataException($"The index of backup {backupId} does not match its manifest's checksum.");
-        }
-
         using var device = File.OpenHandle(devicePath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, FileOptions.Asynchronous);
         long done = 0;
         await OrderedPipeline.RunAsync(
-            ct => EntriesAsync(indexBytes, manifest, ct),
-            (entry, ct) => RestoreChunkAsync(container, device, entry, targetIsNew, manifest.ChunkSize, ct),
+            ct => RunsAsync(container, manifest, ct),
+            (run, ct) => RestoreRunAsync(container, device, run, targetIsNew, ct),
             length =>
             {
                 done += length;
@@ -89,17 +86,40 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
         return manifest;
     }
 
-    private static async IAsyncEnumerable<IndexEntry> EntriesAsync(byte[] index, BackupManifest manifest, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Groups the streamed index into runs: adjacent zero chunks, or chunks stored back to back in one pack.</summary>
+    private async IAsyncEnumerable<Run> RunsAsync(string container, BackupManifest manifest, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await Task.Yield();
-        using var reader = new StringReader(Encoding.UTF8.GetString(index));
         long offset = 0;
-        while (reader.ReadLine() is { } line)
+        Run? open = null;
+        await foreach (var entry in BackupIndexReader.ReadAsync(store, container, manifest, cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var length = (int)Math.Min(manifest.ChunkSize, manifest.SizeBytes - offset);
-            yield return new IndexEntry(offset, length, line == "0" ? null : line);
+            if (length <= 0)
+            {
+                throw new InvalidDataException($"The index of backup {manifest.BackupId} has more chunks than its size of {manifest.SizeBytes} bytes holds.");
+            }
+
+            var joins = open is not null
+                && open.Zero == entry.IsZero
+                && open.PlainLength + length <= MaxRunBytes
+                && (entry.IsZero || (open.Pack == entry.Location.Pack && open.PackOffset + open.StoredLength == entry.Location.Offset && open.StoredLength + entry.Location.Length <= MaxRunBytes));
+            if (!joins)
+            {
+                if (open is not null)
+                {
+                    yield return open;
+                }
+
+                open = new Run(offset, entry.IsZero, entry.Location.Pack, entry.Location.Offset);
+            }
+
+            open!.Add(entry, length);
             offset += length;
+        }
+
+        if (open is not null)
+        {
+            yield return open;
         }
 
         if (offset != manifest.SizeBytes)
@@ -108,63 +128,106 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
         }
     }
 
-    private async Task<int> RestoreChunkAsync(string container, Microsoft.Win32.SafeHandles.SafeFileHandle device, IndexEntry entry, bool targetIsNew, int chunkSize, CancellationToken cancellationToken)
+    private async Task<int> RestoreRunAsync(string container, SafeFileHandle device, Run run, bool targetIsNew, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
+        if (run.Zero)
+        {
+            if (!targetIsNew)
+            {
+                for (var written = 0; written < run.PlainLength; written += Zeros.Length)
+                {
+                    await RandomAccess.WriteAsync(device, Zeros.AsMemory(0, Math.Min(Zeros.Length, run.PlainLength - written)), run.VolumeOffset + written, cancellationToken);
+                }
+            }
+
+            return run.PlainLength;
+        }
+
+        var packName = StoreLayout.Pack(run.Pack);
+        var stored = ArrayPool<byte>.Shared.Rent(run.StoredLength);
+        var plain = ArrayPool<byte>.Shared.Rent(run.PlainLength);
         try
         {
-            var plain = buffer.AsMemory(0, entry.Length);
-            if (entry.Hash is null)
+            int read;
+            try
             {
-                if (targetIsNew)
-                {
-                    return entry.Length;
-                }
-
-                plain.Span.Clear();
+                read = await store.ReadRangeAsync(container, packName, run.PackOffset, stored.AsMemory(0, run.StoredLength), cancellationToken);
             }
-            else
+            catch (ObjectNotFoundException e)
             {
-                var name = StoreLayout.Chunk(entry.Hash);
-                byte[] encoded;
-                try
+                throw new CorruptChunkException(run.Entries[0].Entry.Hash.ToString(), packName, run.VolumeOffset, "its pack is missing from the store", e);
+            }
+
+            int blobOffset = 0, plainOffset = 0;
+            foreach (var (entry, length) in run.Entries)
+            {
+                var chunk = entry.Hash.ToString();
+                var volumeOffset = run.VolumeOffset + plainOffset;
+                if (blobOffset + entry.Location.Length > read)
                 {
-                    encoded = await store.GetAsync(container, name, cancellationToken);
-                }
-                catch (ObjectNotFoundException e)
-                {
-                    throw new CorruptChunkException(name, entry.Offset, "missing from the store", e);
+                    throw new CorruptChunkException(chunk, packName, volumeOffset, "its pack is shorter than the index says");
                 }
 
-                int length;
+                var target = plain.AsSpan(plainOffset, length);
+                int decoded;
                 try
                 {
-                    length = ChunkCodec.Decode(encoded, buffer.AsSpan(0, entry.Length));
+                    decoded = ChunkCodec.Decode(stored.AsSpan(blobOffset, entry.Location.Length), target);
                 }
                 catch (InvalidDataException e)
                 {
-                    throw new CorruptChunkException(name, entry.Offset, e.Message, e);
+                    throw new CorruptChunkException(chunk, packName, volumeOffset, e.Message, e);
                 }
 
-                if (length != entry.Length)
+                if (decoded != length)
                 {
-                    throw new CorruptChunkException(name, entry.Offset, $"holds {length} bytes, expected {entry.Length}");
+                    throw new CorruptChunkException(chunk, packName, volumeOffset, $"holds {decoded} bytes, expected {length}");
                 }
 
-                if (Convert.ToHexStringLower(SHA256.HashData(plain.Span)) != entry.Hash)
+                if (ChunkHash.Of(target) != entry.Hash)
                 {
-                    throw new CorruptChunkException(name, entry.Offset, "SHA-256 does not match its name");
+                    throw new CorruptChunkException(chunk, packName, volumeOffset, "SHA-256 does not match its name");
                 }
+
+                blobOffset += entry.Location.Length;
+                plainOffset += length;
             }
 
-            await RandomAccess.WriteAsync(device, plain, entry.Offset, cancellationToken);
-            return entry.Length;
+            await RandomAccess.WriteAsync(device, plain.AsMemory(0, run.PlainLength), run.VolumeOffset, cancellationToken);
+            return run.PlainLength;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(stored);
+            ArrayPool<byte>.Shared.Return(plain);
         }
     }
 
-    private readonly record struct IndexEntry(long Offset, int Length, string? Hash);
+    /// <summary>Consecutive chunks restored together: all zero, or stored back to back in one pack.</summary>
+    private sealed class Run(long volumeOffset, bool zero, Guid pack, long packOffset)
+    {
+        public long VolumeOffset { get; } = volumeOffset;
+
+        public bool Zero { get; } = zero;
+
+        public Guid Pack { get; } = pack;
+
+        public long PackOffset { get; } = packOffset;
+
+        public int PlainLength { get; private set; }
+
+        public int StoredLength { get; private set; }
+
+        public List<(IndexEntry Entry, int Length)> Entries { get; } = [];
+
+        public void Add(IndexEntry entry, int length)
+        {
+            PlainLength += length;
+            StoredLength += entry.Location.Length;
+            if (!Zero)
+            {
+                Entries.Add((entry, length));
+            }
+        }
+    }
 }

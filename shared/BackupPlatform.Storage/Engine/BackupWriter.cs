@@ -1,59 +1,118 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using BackupPlatform.Storage.Stores;
+using Microsoft.Win32.SafeHandles;
 
 namespace BackupPlatform.Storage.Engine;
 
 /// <summary>
-/// Writes a backup: reads the device in large sequential chunks, leaves all-zero chunks out,
-/// names every other chunk by its SHA-256, compresses and uploads the ones the store does not
-/// already hold, then writes the index and, last, the manifest.
+/// Writes a backup: reads the device in large sequential pieces, splits them into small chunks, marks
+/// all-zero chunks instead of storing them, names every other chunk by its SHA-256, compresses and packs
+/// the ones the store does not already hold, streams the index in segments and writes the manifest last.
+/// Hashing and compression run on all cores; the ordered sink decides dedup and fills packs.
 /// </summary>
 public sealed class BackupWriter(IObjectStore store, EngineOptions options)
 {
     public async Task<BackupResult> WriteAsync(BackupRequest request, CancellationToken cancellationToken)
     {
+        options.Validate();
         var compression = CompressionNames.Parse(options.Compression);
         var chunkSize = options.ChunkSize;
-        await store.EnsureContainerAsync(request.Container, cancellationToken);
+        var container = request.Container;
+        await store.EnsureContainerAsync(container, cancellationToken);
 
-        using var device = File.OpenHandle(request.DevicePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous);
-        var index = new StringBuilder();
-        long chunks = 0, zeros = 0, deduped = 0, written = 0, uploaded = 0, done = 0;
+        // The lock first, the dedup table second: garbage collection then never deletes a pack this backup may pick.
+        var lockName = StoreLayout.Lock(request.BackupId);
+        await store.PutAsync(container, lockName, JsonSerializer.SerializeToUtf8Bytes(new BackupLock(request.BackupId, DateTime.UtcNow)), cancellationToken);
+        try
+        {
+            var catalog = await ChunkCatalog.LoadAsync(store, container, options.EffectiveParallelism, cancellationToken);
+            var result = await WriteDataAsync(request, catalog, compression, chunkSize, cancellationToken);
+            await store.DeleteAsync(container, lockName, cancellationToken);
+            return result;
+        }
+        catch
+        {
+            await DeleteQuietlyAsync(container, lockName);
+            throw;
+        }
+    }
 
-        await OrderedPipeline.RunAsync(
-            ct => ReadChunksAsync(device, request.SizeBytes, chunkSize, ct),
-            (chunk, ct) => StoreChunkAsync(request.Container, chunk, compression, ct),
-            outcome =>
-            {
-                chunks++;
-                index.Append(outcome.Hash ?? "0").Append('\n');
-                if (outcome.Hash is null)
+    /// <summary>Removes a backup's manifest and index; its chunks may be shared and are left to <see cref="GarbageCollector"/>.</summary>
+    public async Task DeleteAsync(string container, Guid backupId, CancellationToken cancellationToken)
+    {
+        // Manifest first: a backup without its manifest reads as incomplete, never as a backup with holes.
+        await store.DeleteAsync(container, StoreLayout.Manifest(backupId), cancellationToken);
+        await foreach (var name in store.ListAsync(container, $"{StoreLayout.BackupPrefix}{backupId}/", cancellationToken))
+        {
+            await store.DeleteAsync(container, name, cancellationToken);
+        }
+
+        await store.DeleteAsync(container, StoreLayout.Lock(backupId), cancellationToken);
+    }
+
+    private async Task<BackupResult> WriteDataAsync(BackupRequest request, ChunkCatalog catalog, Compression compression, int chunkSize, CancellationToken cancellationToken)
+    {
+        var container = request.Container;
+        var index = new BackupIndexWriter(store, container, request.BackupId, options.IndexSegmentEntries);
+        await using var packs = new PackWriter(store, container, options.PackSize, options.PackUploads);
+        var added = new Dictionary<ChunkHash, ChunkLocation>();
+        long chunks = 0, zeros = 0, deduped = 0, done = 0;
+
+        using (var device = File.OpenHandle(request.DevicePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous))
+        {
+            await OrderedPipeline.RunAsync(
+                ct => ReadAsync(device, request.SizeBytes, options.ReadSize, ct),
+                (piece, ct) => Task.FromResult(Encode(piece, catalog, compression, chunkSize)),
+                async batch =>
                 {
-                    zeros++;
-                }
-                else if (outcome.Uploaded == 0)
-                {
-                    deduped++;
-                }
-                else
-                {
-                    written++;
-                    uploaded += outcome.Uploaded;
-                }
+                    try
+                    {
+                        var blobStart = 0;
+                        foreach (var chunk in batch.Chunks)
+                        {
+                            chunks++;
+                            ChunkLocation location = default;
+                            if (chunk.Hash.IsZero)
+                            {
+                                zeros++;
+                            }
+                            else if (chunk.Known is { } known)
+                            {
+                                location = known;
+                                deduped++;
+                            }
+                            else if (added.TryGetValue(chunk.Hash, out var earlier))
+                            {
+                                location = earlier;
+                                deduped++;
+                            }
+                            else
+                            {
+                                location = await packs.AppendAsync(chunk.Hash, batch.Blobs.AsMemory(blobStart, chunk.BlobLength), cancellationToken);
+                                added.Add(chunk.Hash, location);
+                            }
 
-                done += outcome.Length;
-                request.Progress?.Report(done);
-                return ValueTask.CompletedTask;
-            },
-            options.EffectiveParallelism,
-            cancellationToken);
+                            blobStart += chunk.BlobLength;
+                            await index.AddAsync(new IndexEntry(chunk.Hash, location), cancellationToken);
+                        }
 
-        var indexBytes = Encoding.UTF8.GetBytes(index.ToString());
-        await store.PutAsync(request.Container, StoreLayout.Index(request.BackupId), indexBytes, cancellationToken);
+                        done += batch.Length;
+                        request.Progress?.Report(done);
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(batch.Blobs);
+                    }
+                },
+                options.EffectiveParallelism,
+                cancellationToken);
+        }
+
+        // Packs, then index, then manifest: whatever the manifest names is in the store before it is.
+        await packs.CompleteAsync(cancellationToken);
+        await index.CompleteAsync(cancellationToken);
         var manifest = new BackupManifest
         {
             BackupId = request.BackupId,
@@ -63,84 +122,109 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
             Compression = compression.ToName(),
             ChunkCount = chunks,
             ZeroChunks = zeros,
-            IndexSha256 = Convert.ToHexStringLower(SHA256.HashData(indexBytes)),
+            IndexSegments = index.Segments,
             CreatedAt = DateTime.UtcNow,
             VolumeMetadata = request.VolumeMetadata,
         };
         var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest);
-        await store.PutAsync(request.Container, StoreLayout.Manifest(request.BackupId), manifestBytes, cancellationToken);
+        await store.PutAsync(container, StoreLayout.Manifest(request.BackupId), manifestBytes, cancellationToken);
 
         return new BackupResult
         {
             ChunkCount = chunks,
             ZeroChunks = zeros,
             DedupedChunks = deduped,
-            ObjectsWritten = written + 2,
-            BytesUploaded = uploaded + indexBytes.Length + manifestBytes.Length,
+            ObjectsWritten = (2L * packs.PacksWritten) + index.Segments.Count + 1,
+            BytesUploaded = packs.BytesUploaded + index.BytesWritten + manifestBytes.Length,
         };
     }
 
-    /// <summary>Removes a backup's index and manifest; chunks are shared and left to garbage collection.</summary>
-    public async Task DeleteAsync(string container, Guid backupId, CancellationToken cancellationToken)
+    /// <summary>Large sequential reads; a device shorter than its declared size reads as zeros past its end.</summary>
+    private static async IAsyncEnumerable<Piece> ReadAsync(SafeFileHandle device, long size, int readSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // Manifest first: a backup without its manifest reads as incomplete, never as a backup with holes.
-        await store.DeleteAsync(container, StoreLayout.Manifest(backupId), cancellationToken);
-        await store.DeleteAsync(container, StoreLayout.Index(backupId), cancellationToken);
-    }
-
-    private static async IAsyncEnumerable<PlainChunk> ReadChunksAsync(Microsoft.Win32.SafeHandles.SafeFileHandle device, long size, int chunkSize, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        for (long offset = 0; offset < size; offset += chunkSize)
+        for (long offset = 0; offset < size; offset += readSize)
         {
-            var length = (int)Math.Min(chunkSize, size - offset);
+            var length = (int)Math.Min(readSize, size - offset);
             var buffer = ArrayPool<byte>.Shared.Rent(length);
             var filled = 0;
-            while (filled < length)
+            try
             {
-                var read = await RandomAccess.ReadAsync(device, buffer.AsMemory(filled, length - filled), offset + filled, cancellationToken);
-                if (read == 0)
+                while (filled < length)
                 {
-                    // A device shorter than its declared size reads as zeros past its end.
-                    buffer.AsSpan(filled, length - filled).Clear();
-                    break;
-                }
+                    var read = await RandomAccess.ReadAsync(device, buffer.AsMemory(filled, length - filled), offset + filled, cancellationToken);
+                    if (read == 0)
+                    {
+                        buffer.AsSpan(filled, length - filled).Clear();
+                        break;
+                    }
 
-                filled += read;
+                    filled += read;
+                }
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                throw;
             }
 
-            yield return new PlainChunk(offset, length, buffer);
+            yield return new Piece(length, buffer);
         }
     }
 
-    private async Task<ChunkOutcome> StoreChunkAsync(string container, PlainChunk chunk, Compression compression, CancellationToken cancellationToken)
+    /// <summary>The parallel stage: zero check, SHA-256, dedup lookup and compression of one piece's chunks.</summary>
+    private static Batch Encode(Piece piece, ChunkCatalog catalog, Compression compression, int chunkSize)
     {
         try
         {
-            var data = chunk.Buffer.AsMemory(0, chunk.Length);
-            if (!data.Span.ContainsAnyExcept((byte)0))
+            var count = (piece.Length + chunkSize - 1) / chunkSize;
+            var chunks = new EncodedChunk[count];
+            var blobs = ArrayPool<byte>.Shared.Rent(count * ChunkCodec.MaxEncodedLength(chunkSize));
+            var blobLength = 0;
+            for (var i = 0; i < count; i++)
             {
-                return new ChunkOutcome(null, chunk.Length, 0);
+                var data = piece.Buffer.AsSpan(i * chunkSize, Math.Min(chunkSize, piece.Length - (i * chunkSize)));
+                if (!data.ContainsAnyExcept((byte)0))
+                {
+                    chunks[i] = new EncodedChunk(ChunkHash.Zero, null, 0);
+                    continue;
+                }
+
+                var hash = ChunkHash.Of(data);
+                if (catalog.TryGet(hash, out var known))
+                {
+                    chunks[i] = new EncodedChunk(hash, known, 0);
+                    continue;
+                }
+
+                var encoded = ChunkCodec.EncodeInto(data, compression, blobs.AsSpan(blobLength));
+                chunks[i] = new EncodedChunk(hash, null, encoded);
+                blobLength += encoded;
             }
 
-            var hash = Convert.ToHexStringLower(SHA256.HashData(data.Span));
-            var name = StoreLayout.Chunk(hash);
-            if (await store.ExistsAsync(container, name, cancellationToken))
-            {
-                return new ChunkOutcome(hash, chunk.Length, 0);
-            }
-
-            var encoded = ChunkCodec.Encode(data.Span, compression);
-            await store.PutAsync(container, name, encoded, cancellationToken);
-            return new ChunkOutcome(hash, chunk.Length, encoded.Length);
+            return new Batch(piece.Length, chunks, blobs);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(chunk.Buffer);
+            ArrayPool<byte>.Shared.Return(piece.Buffer);
         }
     }
 
-    private readonly record struct PlainChunk(long Offset, int Length, byte[] Buffer);
+    private async Task DeleteQuietlyAsync(string container, string name)
+    {
+        try
+        {
+            await store.DeleteAsync(container, name, CancellationToken.None);
+        }
+        catch (Exception e) when (e is StoreException or HttpRequestException or IOException)
+        {
+            // The store is down: the lock goes stale and garbage collection then ignores it.
+        }
+    }
 
-    /// <summary>Hash is null for an all-zero chunk; Uploaded is 0 when the store already held it.</summary>
-    private readonly record struct ChunkOutcome(string? Hash, int Length, long Uploaded);
+    private readonly record struct Piece(int Length, byte[] Buffer);
+
+    /// <summary>Known is the chunk's location when the store held it before this backup began; BlobLength is 0 unless it was encoded.</summary>
+    private readonly record struct EncodedChunk(ChunkHash Hash, ChunkLocation? Known, int BlobLength);
+
+    private sealed record Batch(int Length, EncodedChunk[] Chunks, byte[] Blobs);
 }

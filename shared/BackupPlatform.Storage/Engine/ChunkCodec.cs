@@ -6,8 +6,8 @@ using ZstdSharp;
 namespace BackupPlatform.Storage.Engine;
 
 /// <summary>
-/// A chunk object: "BPC1", the compression byte, three reserved bytes, the uncompressed length
-/// (uint32 little-endian), then the payload. The header makes every chunk self-describing, so
+/// A chunk blob inside a pack: "BPC1", the compression byte, three reserved bytes, the uncompressed
+/// length (uint32 little-endian), then the payload. The header makes every blob self-describing, so
 /// chunks shared between backups of different compression settings stay readable.
 /// </summary>
 public static class ChunkCodec
@@ -21,23 +21,49 @@ public static class ChunkCodec
     [ThreadStatic]
     private static Decompressor? t_zstdDecompressor;
 
-    public static byte[] Encode(ReadOnlySpan<byte> data, Compression compression)
+    /// <summary>The most bytes <see cref="EncodeInto"/> writes for a chunk of <paramref name="plainLength"/> bytes.</summary>
+    public static int MaxEncodedLength(int plainLength) => HeaderLength + plainLength;
+
+    /// <summary>
+    /// Encodes a chunk into <paramref name="destination"/> (at least <see cref="MaxEncodedLength"/> long) and
+    /// returns the encoded length. A chunk that does not shrink is stored plain, marked "none": random data
+    /// then costs neither space nor decompression time on restore.
+    /// </summary>
+    public static int EncodeInto(ReadOnlySpan<byte> data, Compression compression, Span<byte> destination)
     {
-        var payload = compression switch
+        var payload = destination[HeaderLength..(HeaderLength + data.Length)];
+        var written = compression switch
         {
-            Compression.None => data.ToArray(),
-            Compression.Zstd => (t_zstdCompressor ??= new Compressor(1)).Wrap(data).ToArray(),
-            Compression.Zlib => Deflate(data),
-            Compression.Bz2 => Bzip2(data),
+            Compression.None => -1,
+            Compression.Zstd => (t_zstdCompressor ??= new Compressor(1)).TryWrap(data, payload, out var n) ? n : -1,
+            Compression.Zlib => CopyIfSmaller(Deflate(data), payload),
+            Compression.Bz2 => CopyIfSmaller(Bzip2(data), payload),
             _ => throw new ArgumentOutOfRangeException(nameof(compression)),
         };
 
-        var result = new byte[HeaderLength + payload.Length];
-        Magic.CopyTo(result);
-        result[4] = (byte)compression;
-        BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(8), (uint)data.Length);
-        payload.CopyTo(result.AsSpan(HeaderLength));
-        return result;
+        if (written < 0 || written >= data.Length)
+        {
+            compression = Compression.None;
+            data.CopyTo(payload);
+            written = data.Length;
+        }
+
+        Magic.CopyTo(destination);
+        destination[4] = (byte)compression;
+        destination[5..8].Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], (uint)data.Length);
+        return HeaderLength + written;
+    }
+
+    private static int CopyIfSmaller(byte[] compressed, Span<byte> payload)
+    {
+        if (compressed.Length >= payload.Length)
+        {
+            return -1;
+        }
+
+        compressed.CopyTo(payload);
+        return compressed.Length;
     }
 
     /// <summary>Decodes into <paramref name="destination"/> and returns the length; throws <see cref="InvalidDataException"/> on a damaged object.</summary>

@@ -22,6 +22,13 @@ public interface IObjectStore
     /// <summary>Read an object whole; <see cref="ObjectNotFoundException"/> when it does not exist.</summary>
     Task<byte[]> GetAsync(string container, string name, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Read part of an object into <paramref name="destination"/>, starting at <paramref name="offset"/>: the
+    /// engine fetches single chunks or runs of chunks out of a large pack without fetching the whole pack.
+    /// Returns the bytes read, fewer than asked only where the object ends; <see cref="ObjectNotFoundException"/> when it does not exist.
+    /// </summary>
+    Task<int> ReadRangeAsync(string container, string name, long offset, Memory<byte> destination, CancellationToken cancellationToken);
+
     Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken);
 
     /// <summary>Delete an object; deleting one that does not exist is not an error.</summary>

@@ -82,6 +82,36 @@ public sealed class PosixStore(string root) : IObjectStore
         }
     }
 
+    public async Task<int> ReadRangeAsync(string container, string name, long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        var path = ObjectPath(container, name);
+        try
+        {
+            using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+            var total = 0;
+            while (total < destination.Length)
+            {
+                var read = await RandomAccess.ReadAsync(file, destination[total..], offset + total, cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+            }
+
+            return total;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ObjectNotFoundException(container, name);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"Posix store could not read {container}/{name}: {e.Message}", e);
+        }
+    }
+
     public Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken) =>
         Task.FromResult(File.Exists(ObjectPath(container, name)));
 

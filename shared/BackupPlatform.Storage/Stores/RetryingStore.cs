@@ -44,6 +44,9 @@ public sealed class RetryingStore(IObjectStore inner, RetryOptions options) : IO
     public Task<byte[]> GetAsync(string container, string name, CancellationToken cancellationToken) =>
         _pipeline.ExecuteAsync(async ct => await inner.GetAsync(container, name, ct), cancellationToken).AsTask();
 
+    public Task<int> ReadRangeAsync(string container, string name, long offset, Memory<byte> destination, CancellationToken cancellationToken) =>
+        _pipeline.ExecuteAsync(async ct => await inner.ReadRangeAsync(container, name, offset, destination, ct), cancellationToken).AsTask();
+
     public Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken) =>
         _pipeline.ExecuteAsync(async ct => await inner.ExistsAsync(container, name, ct), cancellationToken).AsTask();
 

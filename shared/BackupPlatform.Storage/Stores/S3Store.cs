@@ -124,6 +124,38 @@ public sealed partial class S3Store : IObjectStore, IDisposable
         }
     }
 
+    public async Task<int> ReadRangeAsync(string container, string name, long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        ValidateBucket(container);
+        ObjectNames.Validate(name, nameof(name));
+        if (destination.IsEmpty)
+        {
+            return 0;
+        }
+
+        var what = $"GetObject {container}/{name} bytes {offset}-{offset + destination.Length - 1}";
+        try
+        {
+            using var response = await _client.GetObjectAsync(
+                new GetObjectRequest { BucketName = container, Key = name, ByteRange = new ByteRange(offset, offset + destination.Length - 1) },
+                cancellationToken);
+            var skip = response.HttpStatusCode == HttpStatusCode.PartialContent ? 0 : offset;
+            return await StreamRanges.CopyAsync(response.ResponseStream, skip, destination, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new ObjectNotFoundException(container, name);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            return 0;
+        }
+        catch (Exception e) when (IsStoreFailure(e, cancellationToken) || e is IOException)
+        {
+            throw Failure(what, e, cancellationToken);
+        }
+    }
+
     public async Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken)
     {
         ValidateBucket(container);

@@ -103,6 +103,43 @@ public sealed class SwiftStore : IObjectStore, IDisposable
         return await response.Content.ReadAsByteArrayAsync(cancellationToken);
     }
 
+    public async Task<int> ReadRangeAsync(string container, string name, long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        ValidateContainer(container);
+        ObjectNames.Validate(name, nameof(name));
+        if (destination.IsEmpty)
+        {
+            return 0;
+        }
+
+        var what = $"GET {container}/{name} bytes {offset}-{offset + destination.Length - 1}";
+        using var response = await SendAsync(what, session =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, ObjectUrl(session, container, name));
+            request.Headers.Range = new RangeHeaderValue(offset, offset + destination.Length - 1);
+            return request;
+        }, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new ObjectNotFoundException(container, name);
+        }
+
+        if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            return 0;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await FailureAsync(what, response, cancellationToken);
+        }
+
+        // A 200 instead of 206 means the server ignored the range and sent the whole object.
+        var skip = response.StatusCode == HttpStatusCode.PartialContent ? 0 : offset;
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return await StreamRanges.CopyAsync(body, skip, destination, cancellationToken);
+    }
+
     public async Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken)
     {
         ValidateContainer(container);
