@@ -64,6 +64,23 @@ public abstract class ObjectStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadRangeReturnsThePartAskedForAndStopsAtTheEnd()
+    {
+        var data = RandomNumberGenerator.GetBytes(300_000);
+        var name = $"{Prefix}pack";
+        await Store.PutAsync(Container, name, data, None);
+
+        var middle = new byte[100_000];
+        Assert.Equal(middle.Length, await Store.ReadRangeAsync(Container, name, 123_456, middle, None));
+        Assert.True(data.AsSpan(123_456, 100_000).SequenceEqual(middle));
+
+        var tail = new byte[1000];
+        Assert.Equal(500, await Store.ReadRangeAsync(Container, name, data.Length - 500, tail, None));
+        Assert.True(data.AsSpan(data.Length - 500).SequenceEqual(tail.AsSpan(0, 500)));
+        await Assert.ThrowsAsync<ObjectNotFoundException>(() => Store.ReadRangeAsync(Container, $"{Prefix}nothing", 0, tail, None));
+    }
+
+    [Fact]
     public async Task NamesWithSpacesAndReservedCharactersRoundTrip()
     {
         var name = $"{Prefix}dir with space/ü+%&=;,@$'!(x)~.bin";

@@ -25,6 +25,7 @@ public sealed class RetryingStore(IObjectStore inner, RetryOptions options) : IO
                     .Handle<StoreException>()
                     .Handle<HttpRequestException>()
                     .Handle<IOException>()
+                    .Handle<System.Net.Sockets.SocketException>()
                     .Handle<TimeoutException>(),
             })
             .Build();

@@ -344,6 +344,11 @@ public sealed class SwiftStore : IObjectStore, IDisposable
         {
             throw new StoreException($"Swift store at {target} is unreachable: {Describe(e)}", e);
         }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException)
+        {
+            // A connection reset while the request body is still being sent can surface unwrapped.
+            throw new StoreException($"Swift store at {target} is unreachable: {e.Message}", e);
+        }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw new StoreException($"Swift {what} at {target} timed out after {_options.Timeout.TotalSeconds:0.#} s.", e);

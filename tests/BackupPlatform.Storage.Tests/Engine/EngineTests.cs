@@ -1,0 +1,200 @@
+using System.Text;
+using BackupPlatform.Storage.Engine;
+using BackupPlatform.Storage.Stores;
+
+namespace BackupPlatform.Storage.Tests.Engine;
+
+/// <summary>
+/// The engine end to end against a real store, once per driver: backup and restore, dedup, delete and
+/// garbage collection. Each test has its own container and empties it afterwards.
+/// </summary>
+public abstract class EngineTests : IAsyncLifetime
+{
+    private readonly List<string> _files = [];
+    private IObjectStore? _store;
+
+    protected static CancellationToken None => CancellationToken.None;
+
+    protected string Container { get; } = $"bpe-{Guid.NewGuid():N}"[..30];
+
+    protected IObjectStore Store => _store ??= CreateStore();
+
+    /// <summary>Small packs, so that a few MiB of test volume spread over several.</summary>
+    protected static EngineOptions Options(string compression = "zstd") => new() { Compression = compression, PackSize = 1024 * 1024, ReadSize = 1024 * 1024 };
+
+    protected abstract IObjectStore CreateStore();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var file in _files)
+        {
+            File.Delete(file);
+        }
+
+        if (_store is not null)
+        {
+            await foreach (var name in _store.ListAsync(Container, "", None))
+            {
+                await _store.DeleteAsync(Container, name, None);
+            }
+
+            (_store as IDisposable)?.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("zlib")]
+    [InlineData("bz2")]
+    [InlineData("zstd")]
+    public async Task A_volume_of_zeros_random_and_text_restores_byte_identical(string compression)
+    {
+        var volume = TestVolumes.Mixed(6, seed: 1);
+
+        var result = await BackupAsync(volume, Options(compression));
+
+        Assert.Equal((volume.Length + TestVolumes.Chunk - 1) / TestVolumes.Chunk, result.ChunkCount);
+        Assert.Equal((2 * 16) + 1, result.ZeroChunks); // Regions 0 and 3, and the short tail (region 6).
+        Assert.True(result.BytesUploaded < volume.Length * (compression == "none" ? 0.7 : 0.5), $"{result.BytesUploaded} bytes uploaded for {compression}");
+        Assert.Equal(volume, await RestoreAsync(result.BackupId, volume.Length, targetIsNew: true));
+
+        // Onto a used volume the zero regions must be written, not skipped.
+        Assert.Equal(volume, await RestoreAsync(result.BackupId, volume.Length, targetIsNew: false, fill: 0x5A));
+    }
+
+    [Fact]
+    public async Task An_incremental_after_a_two_percent_scattered_change_stores_under_five_percent_of_the_full()
+    {
+        var volume = TestVolumes.Mixed(16, seed: 2);
+        var changed = TestVolumes.Mutated(volume, 0.02, seed: 3);
+
+        var full = await BackupAsync(volume, Options());
+        var incremental = await BackupAsync(changed, Options());
+
+        Assert.True(incremental.BytesUploaded < full.BytesUploaded * 0.05, $"incremental uploaded {incremental.BytesUploaded} bytes, the full {full.BytesUploaded}");
+        Assert.Equal(changed, await RestoreAsync(incremental.BackupId, changed.Length, targetIsNew: true));
+        Assert.Equal(volume, await RestoreAsync(full.BackupId, volume.Length, targetIsNew: true));
+    }
+
+    [Fact]
+    public async Task Two_identical_volumes_store_their_chunks_once()
+    {
+        var volume = TestVolumes.Mixed(4, seed: 4);
+
+        var first = await BackupAsync(volume, Options());
+        var second = await BackupAsync(volume, Options());
+
+        Assert.Equal(first.ChunkCount - first.ZeroChunks, second.DedupedChunks);
+        Assert.Equal(2, second.ObjectsWritten); // One index segment and the manifest: no pack.
+        Assert.Equal(volume, await RestoreAsync(second.BackupId, volume.Length, targetIsNew: true));
+    }
+
+    [Fact]
+    public async Task Deleting_a_full_leaves_its_incremental_restorable_and_garbage_collection_frees_the_rest()
+    {
+        var volume = TestVolumes.Mixed(6, seed: 5);
+        var changed = (byte[])volume.Clone();
+        new Random(6).NextBytes(changed.AsSpan(volume.Length / 2)); // The second half rewritten: packs only the full needs.
+        var full = await BackupAsync(volume, Options());
+        var incremental = await BackupAsync(changed, Options());
+        var writer = new BackupWriter(Store, Options());
+        var collector = new GarbageCollector(Store, Options());
+
+        await writer.DeleteAsync(Container, full.BackupId, None);
+        var first = await collector.CollectAsync(Container, TimeSpan.Zero, TimeSpan.FromHours(1), None);
+
+        Assert.Equal(1, first.Backups);
+        Assert.True(first.Deleted > 0, $"nothing collected: {first}");
+        Assert.Equal(first.Packs - first.Deleted, first.ReferencedPacks);
+        Assert.Equal(changed, await RestoreAsync(incremental.BackupId, changed.Length, targetIsNew: true));
+
+        await writer.DeleteAsync(Container, incremental.BackupId, None);
+        var second = await collector.CollectAsync(Container, TimeSpan.Zero, TimeSpan.FromHours(1), None);
+
+        Assert.Equal(second.Packs, second.Deleted);
+        Assert.Empty(await ListAsync(""));
+    }
+
+    [Fact]
+    public async Task Garbage_collection_keeps_unreferenced_packs_while_a_backup_that_began_before_is_running()
+    {
+        var volume = TestVolumes.Mixed(3, seed: 7);
+        var full = await BackupAsync(volume, Options());
+        await new BackupWriter(Store, Options()).DeleteAsync(Container, full.BackupId, None);
+
+        // A backup that began a moment ago, may have read the dedup table, and has not written its index yet.
+        var running = Guid.NewGuid();
+        await Store.PutAsync(Container, StoreLayout.Lock(running), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new BackupLock(running, DateTime.UtcNow.AddSeconds(-1))), None);
+        var collector = new GarbageCollector(Store, Options());
+        var blocked = await collector.CollectAsync(Container, TimeSpan.Zero, TimeSpan.FromHours(1), None);
+
+        Assert.Equal(0, blocked.Deleted);
+        Assert.Equal(blocked.Packs, blocked.WaitingForGraceOrBackups);
+
+        // Condemned packs are left out of new backups' dedup: the same data is stored again, not referenced.
+        var again = await BackupAsync(volume, Options());
+        Assert.Equal(0, again.DedupedChunks);
+
+        await Store.DeleteAsync(Container, StoreLayout.Lock(running), None);
+        var freed = await collector.CollectAsync(Container, TimeSpan.Zero, TimeSpan.FromHours(1), None);
+        Assert.Equal(blocked.Packs, freed.Deleted);
+        Assert.Equal(volume, await RestoreAsync(again.BackupId, volume.Length, targetIsNew: true));
+    }
+
+    [Fact]
+    public async Task An_index_segment_limit_splits_the_index_and_restore_reads_every_segment()
+    {
+        var volume = TestVolumes.Mixed(2, seed: 8);
+        var options = Options();
+        options.IndexSegmentEntries = 5;
+
+        var result = await BackupAsync(volume, options);
+
+        var manifest = await new BackupRestorer(Store, options).ReadManifestAsync(Container, result.BackupId, None);
+        Assert.Equal((int)Math.Ceiling(result.ChunkCount / 5.0), manifest.IndexSegments.Count);
+        Assert.Equal(volume, await RestoreAsync(result.BackupId, volume.Length, targetIsNew: true));
+    }
+
+    protected async Task<(Guid BackupId, long ChunkCount, long ZeroChunks, long DedupedChunks, long ObjectsWritten, long BytesUploaded)> BackupAsync(byte[] volume, EngineOptions options, IProgress<long>? progress = null)
+    {
+        var path = TempFile();
+        await File.WriteAllBytesAsync(path, volume);
+        var backupId = Guid.NewGuid();
+        var result = await new BackupWriter(Store, options).WriteAsync(
+            new BackupRequest { BackupId = backupId, VolumeId = Guid.NewGuid(), DevicePath = path, SizeBytes = volume.Length, Container = Container, Progress = progress },
+            None);
+        return (backupId, result.ChunkCount, result.ZeroChunks, result.DedupedChunks, result.ObjectsWritten, result.BytesUploaded);
+    }
+
+    protected async Task<byte[]> RestoreAsync(Guid backupId, int size, bool targetIsNew, byte fill = 0)
+    {
+        var path = TempFile();
+        var initial = new byte[size];
+        Array.Fill(initial, fill);
+        await File.WriteAllBytesAsync(path, initial);
+        await new BackupRestorer(Store, Options()).RestoreAsync(Container, backupId, path, targetIsNew, null, None);
+        return await File.ReadAllBytesAsync(path);
+    }
+
+    protected async Task<List<string>> ListAsync(string prefix)
+    {
+        var names = new List<string>();
+        await foreach (var name in Store.ListAsync(Container, prefix, None))
+        {
+            names.Add(name);
+        }
+
+        return names;
+    }
+
+    protected string TempFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bp-engine-{Guid.NewGuid():N}.img");
+        _files.Add(path);
+        return path;
+    }
+
+    protected static string Text(byte[] bytes) => Encoding.ASCII.GetString(bytes);
+}
