@@ -56,15 +56,16 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
     {
         var container = request.Container;
         var index = new BackupIndexWriter(store, container, request.BackupId, options.IndexSegmentEntries);
-        await using var packs = new PackWriter(store, container, options.PackSize, options.PackUploads);
+        await using var packs = new PackWriter(store, container, options.PackSize, chunkSize, options.PackUploads);
         var added = new Dictionary<ChunkHash, ChunkLocation>();
+        var blobPool = new BufferPool(options.ReadSize / chunkSize * ChunkCodec.MaxEncodedLength(chunkSize), options.EffectiveParallelism + 2);
         long chunks = 0, zeros = 0, deduped = 0, done = 0;
 
         using (var device = File.OpenHandle(request.DevicePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous))
         {
             await OrderedPipeline.RunAsync(
                 ct => ReadAsync(device, request.SizeBytes, options.ReadSize, ct),
-                (piece, ct) => Task.FromResult(Encode(piece, catalog, compression, chunkSize)),
+                (piece, ct) => Task.FromResult(Encode(piece, catalog, compression, chunkSize, blobPool)),
                 async batch =>
                 {
                     try
@@ -103,7 +104,7 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
                     }
                     finally
                     {
-                        ArrayPool<byte>.Shared.Return(batch.Blobs);
+                        blobPool.Return(batch.Blobs);
                     }
                 },
                 options.EffectiveParallelism,
@@ -172,13 +173,13 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
     }
 
     /// <summary>The parallel stage: zero check, SHA-256, dedup lookup and compression of one piece's chunks.</summary>
-    private static Batch Encode(Piece piece, ChunkCatalog catalog, Compression compression, int chunkSize)
+    private static Batch Encode(Piece piece, ChunkCatalog catalog, Compression compression, int chunkSize, BufferPool blobPool)
     {
         try
         {
             var count = (piece.Length + chunkSize - 1) / chunkSize;
             var chunks = new EncodedChunk[count];
-            var blobs = ArrayPool<byte>.Shared.Rent(count * ChunkCodec.MaxEncodedLength(chunkSize));
+            var blobs = blobPool.Rent();
             var blobLength = 0;
             for (var i = 0; i < count; i++)
             {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using BackupPlatform.Storage.Stores;
 
 namespace BackupPlatform.Storage.Engine;
@@ -8,8 +7,9 @@ namespace BackupPlatform.Storage.Engine;
 /// index object, while the next fills. At most <c>maxUploads</c> packs are uploading at once, so memory
 /// is bounded by (maxUploads + 1) packs. Only the backup's ordered sink calls it: it is not thread-safe.
 /// </summary>
-internal sealed class PackWriter(IObjectStore store, string container, int packSize, int maxUploads) : IAsyncDisposable
+internal sealed class PackWriter(IObjectStore store, string container, int packSize, int maxChunk, int maxUploads) : IAsyncDisposable
 {
+    private readonly BufferPool _pool = new(packSize + ChunkCodec.MaxEncodedLength(maxChunk), maxUploads + 1);
     private readonly Queue<Task> _uploads = new();
     private readonly List<(ChunkHash Hash, long Offset, int Length)> _entries = [];
     private byte[]? _buffer;
@@ -27,18 +27,9 @@ internal sealed class PackWriter(IObjectStore store, string container, int packS
     {
         if (_buffer is null)
         {
-            _buffer = ArrayPool<byte>.Shared.Rent(packSize + ChunkCodec.MaxEncodedLength(blob.Length));
+            _buffer = _pool.Rent();
             _pack = Guid.NewGuid();
             _length = 0;
-        }
-
-        if (_length + blob.Length > _buffer.Length)
-        {
-            // A blob larger than the room left (only with a chunk size near the pack size): grow once.
-            var larger = ArrayPool<byte>.Shared.Rent(_length + blob.Length);
-            _buffer.AsSpan(0, _length).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = larger;
         }
 
         blob.Span.CopyTo(_buffer.AsSpan(_length));
@@ -76,7 +67,7 @@ internal sealed class PackWriter(IObjectStore store, string container, int packS
 
         if (_buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            _pool.Return(_buffer);
             _buffer = null;
         }
     }
@@ -108,7 +99,7 @@ internal sealed class PackWriter(IObjectStore store, string container, int packS
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    _pool.Return(buffer);
                 }
             },
             cancellationToken));

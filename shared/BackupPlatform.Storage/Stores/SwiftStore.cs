@@ -118,7 +118,7 @@ public sealed class SwiftStore : IObjectStore, IDisposable
             var request = new HttpRequestMessage(HttpMethod.Get, ObjectUrl(session, container, name));
             request.Headers.Range = new RangeHeaderValue(offset, offset + destination.Length - 1);
             return request;
-        }, cancellationToken);
+        }, HttpCompletionOption.ResponseHeadersRead, cancellationToken); // Streamed into the caller's pooled buffer, not buffered again.
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             throw new ObjectNotFoundException(container, name);
@@ -306,10 +306,13 @@ public sealed class SwiftStore : IObjectStore, IDisposable
     private static string ObjectUrl(SwiftSession session, string container, string name) =>
         $"{ContainerUrl(session, container)}/{string.Join('/', name.Split('/').Select(Uri.EscapeDataString))}";
 
-    private async Task<HttpResponseMessage> SendAsync(string what, Func<SwiftSession, HttpRequestMessage> buildRequest, CancellationToken cancellationToken)
+    private Task<HttpResponseMessage> SendAsync(string what, Func<SwiftSession, HttpRequestMessage> buildRequest, CancellationToken cancellationToken) =>
+        SendAsync(what, buildRequest, HttpCompletionOption.ResponseContentRead, cancellationToken);
+
+    private async Task<HttpResponseMessage> SendAsync(string what, Func<SwiftSession, HttpRequestMessage> buildRequest, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         var session = _session ?? await RenewSessionAsync(null, cancellationToken);
-        var response = await SendWithTokenAsync(what, session, buildRequest(session), cancellationToken);
+        var response = await SendWithTokenAsync(what, session, buildRequest(session), completion, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
             return response;
@@ -317,24 +320,27 @@ public sealed class SwiftStore : IObjectStore, IDisposable
 
         response.Dispose();
         session = await RenewSessionAsync(session, cancellationToken);
-        return await SendWithTokenAsync(what, session, buildRequest(session), cancellationToken);
+        return await SendWithTokenAsync(what, session, buildRequest(session), completion, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendWithTokenAsync(string what, SwiftSession session, HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendWithTokenAsync(string what, SwiftSession session, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         using (request)
         {
             request.Headers.Add("X-Auth-Token", session.Token);
-            return await TransmitAsync(what, session.StorageUrl, request, cancellationToken);
+            return await TransmitAsync(what, session.StorageUrl, request, completion, cancellationToken);
         }
     }
 
     /// <summary>Sends one request and turns transport failures into a <see cref="StoreException"/> that names the store.</summary>
-    private async Task<HttpResponseMessage> TransmitAsync(string what, string target, HttpRequestMessage request, CancellationToken cancellationToken)
+    private Task<HttpResponseMessage> TransmitAsync(string what, string target, HttpRequestMessage request, CancellationToken cancellationToken) =>
+        TransmitAsync(what, target, request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+
+    private async Task<HttpResponseMessage> TransmitAsync(string what, string target, HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         try
         {
-            return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            return await _http.SendAsync(request, completion, cancellationToken);
         }
         catch (HttpRequestException e) when (e.InnerException is AuthenticationException tls)
         {

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using BackupPlatform.Storage.Engine;
+using BackupPlatform.Storage.Stores;
+
+// One phase of the engine benchmark per process, so that bench/engine.sh measures each phase's peak RSS:
+//   backup  STORE CONTAINER VOLUME BACKUP_ID      (prints seconds, MB/s of volume size, bytes uploaded)
+//   restore STORE CONTAINER TARGET BACKUP_ID SIZE
+// STORE is posix:DIR or swift (SWIFT_AUTH_URL, SWIFT_USER, SWIFT_KEY from the environment).
+// Engine settings come from BP_CHUNK_SIZE, BP_PACK_SIZE, BP_COMPRESSION, BP_PARALLELISM when set.
+if (args.Length < 4)
+{
+    Console.Error.WriteLine("usage: backup STORE CONTAINER VOLUME BACKUP_ID | restore STORE CONTAINER TARGET BACKUP_ID SIZE");
+    return 2;
+}
+
+var options = new EngineOptions();
+if (Environment.GetEnvironmentVariable("BP_CHUNK_SIZE") is { Length: > 0 } chunk)
+{
+    options.ChunkSize = int.Parse(chunk, System.Globalization.CultureInfo.InvariantCulture);
+}
+
+if (Environment.GetEnvironmentVariable("BP_PACK_SIZE") is { Length: > 0 } pack)
+{
+    options.PackSize = int.Parse(pack, System.Globalization.CultureInfo.InvariantCulture);
+}
+
+if (Environment.GetEnvironmentVariable("BP_PARALLELISM") is { Length: > 0 } parallelism)
+{
+    options.Parallelism = int.Parse(parallelism, System.Globalization.CultureInfo.InvariantCulture);
+}
+
+options.Compression = Environment.GetEnvironmentVariable("BP_COMPRESSION") is { Length: > 0 } compression ? compression : options.Compression;
+
+IObjectStore driver = args[1].StartsWith("posix:", StringComparison.Ordinal)
+    ? new PosixStore(args[1]["posix:".Length..])
+    : new SwiftStore(new SwiftStoreOptions
+    {
+        AuthUrl = Environment.GetEnvironmentVariable("SWIFT_AUTH_URL") ?? throw new InvalidOperationException("SWIFT_AUTH_URL"),
+        User = Environment.GetEnvironmentVariable("SWIFT_USER") ?? "",
+        Key = Environment.GetEnvironmentVariable("SWIFT_KEY") ?? "",
+    });
+var store = new RetryingStore(driver, new RetryOptions());
+var container = args[2];
+var backupId = Guid.Parse(args[4]);
+var watch = Stopwatch.StartNew();
+switch (args[0])
+{
+    case "backup":
+    {
+        var size = new FileInfo(args[3]).Length;
+        var result = await new BackupWriter(store, options).WriteAsync(
+            new BackupRequest { BackupId = backupId, VolumeId = Guid.Empty, DevicePath = args[3], SizeBytes = size, Container = container },
+            CancellationToken.None);
+        var seconds = watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"seconds={seconds:F2} mbps={size / 1e6 / seconds:F0} uploaded={result.BytesUploaded} chunks={result.ChunkCount} zero={result.ZeroChunks} deduped={result.DedupedChunks} objects={result.ObjectsWritten}");
+        break;
+    }
+
+    case "restore":
+    {
+        var size = long.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture);
+        using (var target = File.Create(args[3]))
+        {
+            target.SetLength(size);
+        }
+
+        await new BackupRestorer(store, options).RestoreAsync(container, backupId, args[3], targetIsNew: true, null, CancellationToken.None);
+        var seconds = watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"seconds={seconds:F2} mbps={size / 1e6 / seconds:F0}");
+        break;
+    }
+
+    default:
+        Console.Error.WriteLine($"unknown phase {args[0]}");
+        return 2;
+}
+
+(driver as IDisposable)?.Dispose();
+return 0;
