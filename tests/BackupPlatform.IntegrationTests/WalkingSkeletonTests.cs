@@ -113,7 +113,7 @@ public sealed class WalkingSkeletonTests
         Assert.Equal("error_restoring", (await deployment.VolumeAsync(target)).GetProperty("status").GetString());
         Assert.Equal("available", backup.GetProperty("status").GetString());
         var reason = backup.GetProperty("fail_reason").GetString();
-        Assert.Matches("^Chunk [0-9a-f]{64} in packs/", reason);
+        Assert.Matches("failed: Chunk [0-9a-f]{64} in packs/", reason);
         Assert.Contains(Path.GetFileName(pack), reason, StringComparison.Ordinal);
         Assert.Contains("failed verification", reason, StringComparison.Ordinal);
     }
