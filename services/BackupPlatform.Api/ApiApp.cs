@@ -26,6 +26,7 @@ public static class ApiApp
         services.AddHttpIdentity(configuration);
         services.AddBackupPlatformDatabase<BackupDbContext>(configuration, BackupDbContextHistory.Table);
         services.AddOutboxRelay();
+        services.AddSingleton(configuration.GetSection(QuotaOptions.Section).Get<QuotaOptions>() ?? new QuotaOptions());
         services.AddServicesApi(configuration);
         return services;
     }
@@ -36,5 +37,6 @@ public static class ApiApp
         endpoints.MapBackupsApi();
         endpoints.MapBackupActionsApi();
         endpoints.MapServicesApi();
+        endpoints.MapQuotasApi();
     }
 }

@@ -25,7 +25,7 @@ public static class BackupsApi
         project.MapPost("/backups/{backup_id}/restore", RestoreAsync);
     }
 
-    private static async Task<IResult> CreateAsync(string project_id, HttpContext http, BackupDbContext db, VolumeServiceClient volumes, OutboxSignal outbox)
+    private static async Task<IResult> CreateAsync(string project_id, HttpContext http, BackupDbContext db, VolumeServiceClient volumes, OutboxSignal outbox, QuotaOptions quotas)
     {
         var (body, error) = await RequestBody.ReadAsync(http.Request, "backup");
         if (error is not null)
@@ -99,14 +99,21 @@ public static class BackupsApi
         };
         db.Backups.Add(backup);
         db.Send(QueueNames.Scheduler, new CreateBackup { BackupId = backup.Id, VolumeId = backup.VolumeId, SnapshotId = snapshotId, AvailabilityZone = backup.AvailabilityZone, VolumeHost = volume.Host }, backup.Id);
+        QuotaExceeded? overQuota;
         try
         {
-            await db.SaveChangesAsync(CancellationToken.None);
+            overQuota = await Quotas.SaveChargedAsync(db, project_id, backup.Size, quotas, CancellationToken.None);
         }
         catch
         {
             await volumes.ReleaseForBackupAsync(volume.VolumeId, snapshotId, CancellationToken.None);
             throw;
+        }
+
+        if (overQuota is not null)
+        {
+            await volumes.ReleaseForBackupAsync(volume.VolumeId, snapshotId, CancellationToken.None);
+            return CinderFault.OverQuota(overQuota.Message);
         }
 
         outbox.Notify();

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BackupPlatform.Data;
 
 /// <summary>
-/// Backups, the worker registry and the outbox. PostgreSQL in production (migrations in Migrations/);
+/// Backups, the worker registry, the outbox and backup quotas. PostgreSQL in production (migrations in Migrations/);
 /// SQLite in the all-in-one, created from the model.
 /// </summary>
 /// <remarks>
@@ -17,6 +17,10 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) :
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     public DbSet<BackupServiceHost> BackupServices => Set<BackupServiceHost>();
+
+    public DbSet<QuotaLimit> QuotaLimits => Set<QuotaLimit>();
+
+    public DbSet<QuotaUsage> QuotaUsages => Set<QuotaUsage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -57,6 +61,22 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) :
             host.Property(h => h.Host).HasMaxLength(255);
             host.Property(h => h.AvailabilityZone).HasMaxLength(255);
             host.Property(h => h.DisabledReason).HasMaxLength(255);
+        });
+
+        modelBuilder.Entity<QuotaLimit>(quota =>
+        {
+            quota.ToTable("quotas");
+            quota.HasKey(q => new { q.ProjectId, q.Resource });
+            quota.Property(q => q.ProjectId).HasMaxLength(255);
+            quota.Property(q => q.Resource).HasMaxLength(255);
+        });
+
+        modelBuilder.Entity<QuotaUsage>(usage =>
+        {
+            usage.ToTable("quota_usages");
+            usage.HasKey(u => new { u.ProjectId, u.Resource });
+            usage.Property(u => u.ProjectId).HasMaxLength(255);
+            usage.Property(u => u.Resource).HasMaxLength(255);
         });
 
         modelBuilder.UseSnakeCaseNames();

@@ -275,6 +275,56 @@ namespace BackupPlatform.Data.Migrations
 
                     b.ToTable("outbox_messages", (string)null);
                 });
+
+            modelBuilder.Entity("BackupPlatform.Data.QuotaLimit", b =>
+                {
+                    b.Property<string>("ProjectId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Resource")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("resource");
+
+                    b.Property<int>("HardLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("hard_limit");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ProjectId", "Resource");
+
+                    b.ToTable("quotas", (string)null);
+                });
+
+            modelBuilder.Entity("BackupPlatform.Data.QuotaUsage", b =>
+                {
+                    b.Property<string>("ProjectId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Resource")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("resource");
+
+                    b.Property<long>("InUse")
+                        .HasColumnType("bigint")
+                        .HasColumnName("in_use");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ProjectId", "Resource");
+
+                    b.ToTable("quota_usages", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }
