@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BackupPlatform.Data;
 
 /// <summary>
-/// Backups, the worker registry, the outbox and backup quotas. PostgreSQL in production (migrations in Migrations/);
+/// Backups, the worker registry, the outbox, backup quotas and API tokens. PostgreSQL in production (migrations in Migrations/);
 /// SQLite in the all-in-one, created from the model.
 /// </summary>
 /// <remarks>
@@ -21,6 +21,8 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) :
     public DbSet<QuotaLimit> QuotaLimits => Set<QuotaLimit>();
 
     public DbSet<QuotaUsage> QuotaUsages => Set<QuotaUsage>();
+
+    public DbSet<AuthToken> AuthTokens => Set<AuthToken>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -77,6 +79,18 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) :
             usage.HasKey(u => new { u.ProjectId, u.Resource });
             usage.Property(u => u.ProjectId).HasMaxLength(255);
             usage.Property(u => u.Resource).HasMaxLength(255);
+        });
+
+        modelBuilder.Entity<AuthToken>(token =>
+        {
+            token.ToTable("auth_tokens");
+            token.HasKey(t => t.TokenHash);
+            token.Property(t => t.TokenHash).HasMaxLength(64);
+            token.Property(t => t.UserId).HasMaxLength(255);
+            token.Property(t => t.ProjectId).HasMaxLength(255);
+            token.Property(t => t.Roles).HasMaxLength(255);
+            token.Property(t => t.Description).HasMaxLength(255);
+            token.Ignore(t => t.IsAdmin);
         });
 
         modelBuilder.UseSnakeCaseNames();

@@ -271,6 +271,16 @@ public sealed class Deployment : IAsyncDisposable
         .. _settings,
     ];
 
+    /// <summary>A second API host on the same database and broker, with its own settings (e.g. another auth mode); its address.</summary>
+    public async Task<Uri> StartExtraApiAsync(params string[] extra)
+    {
+        var volumes = Address(_hosts.First());
+        var host = await StartHostAsync(
+            ApiApp.Create,
+            [$"--BackupPlatform:VolumeService:Url={volumes}", $"--BackupPlatform:VolumeService:ServiceToken={ServiceToken}", .. extra]);
+        return new Uri(Address(host));
+    }
+
     private async Task<WebApplication> StartHostAsync(Func<string[], WebApplication> create, params string[] extra)
     {
         var host = create([.. CommonArgs, .. extra]);

@@ -6,11 +6,29 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace BackupPlatform.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class Quotas : Migration
+    public partial class QuotasAndTokens : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "auth_tokens",
+                columns: table => new
+                {
+                    token_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    user_id = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    project_id = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    roles = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    description = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    revoked_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_auth_tokens", x => x.token_hash);
+                });
+
             migrationBuilder.CreateTable(
                 name: "quota_usages",
                 columns: table => new
@@ -43,6 +61,9 @@ namespace BackupPlatform.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "auth_tokens");
+
             migrationBuilder.DropTable(
                 name: "quota_usages");
 
