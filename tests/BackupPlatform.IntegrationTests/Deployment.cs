@@ -161,7 +161,12 @@ public sealed class Deployment : IAsyncDisposable
         var writer = TextWriter.Synchronized(new StreamWriter(log) { AutoFlush = true });
         process.OutputDataReceived += (_, e) => writer.WriteLine(e.Data);
         process.ErrorDataReceived += (_, e) => writer.WriteLine(e.Data);
-        process.Exited += (_, _) => writer.Dispose();
+        process.Exited += (_, _) =>
+        {
+            // Output events can still be queued when Exited fires: the parameterless wait drains them first.
+            process.WaitForExit();
+            writer.Dispose();
+        };
         process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
