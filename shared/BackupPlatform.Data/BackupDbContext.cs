@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BackupPlatform.Data;
 
 /// <summary>
-/// Backups, the worker registry and the outbox. PostgreSQL in production (migrations in Migrations/);
+/// Backups, the worker registry, the outbox and the message journal. PostgreSQL in production (migrations in Migrations/);
 /// SQLite in the all-in-one, created from the model.
 /// </summary>
 /// <remarks>
@@ -17,6 +17,8 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) :
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     public DbSet<BackupServiceHost> BackupServices => Set<BackupServiceHost>();
+
+    public DbSet<JournalEntry> Journal => Set<JournalEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -48,6 +50,7 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) :
             message.Property(m => m.MessageType).HasMaxLength(512);
             message.Property(m => m.Destination).HasMaxLength(255);
             message.HasIndex(m => new { m.SentAt, m.Sequence });
+            message.Property(m => m.TraceParent).HasMaxLength(128);
         });
 
         modelBuilder.Entity<BackupServiceHost>(host =>
@@ -57,6 +60,24 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) :
             host.Property(h => h.Host).HasMaxLength(255);
             host.Property(h => h.AvailabilityZone).HasMaxLength(255);
             host.Property(h => h.DisabledReason).HasMaxLength(255);
+        });
+
+        modelBuilder.Entity<JournalEntry>(entry =>
+        {
+            entry.ToTable("message_journal");
+            entry.HasKey(e => e.Sequence);
+            entry.Property(e => e.Sequence).ValueGeneratedOnAdd();
+            entry.Property(e => e.Kind).HasMaxLength(16);
+            entry.Property(e => e.Outcome).HasMaxLength(16);
+            entry.Property(e => e.MessageType).HasMaxLength(512);
+            entry.Property(e => e.ContractVersion).HasMaxLength(16);
+            entry.Property(e => e.SourceAddress).HasMaxLength(512);
+            entry.Property(e => e.DestinationAddress).HasMaxLength(512);
+            entry.Property(e => e.Service).HasMaxLength(255);
+            entry.Property(e => e.Consumer).HasMaxLength(512);
+            entry.HasIndex(e => e.MessageId);
+            entry.HasIndex(e => e.BackupId);
+            entry.HasIndex(e => e.RecordedAt);
         });
 
         modelBuilder.UseSnakeCaseNames();
