@@ -7,7 +7,7 @@ namespace BackupPlatform.Api;
 /// <summary>The tenant-facing HTTP API (Cinder v3 backups). It consumes nothing; it sends commands through its outbox.</summary>
 public static class ApiApp
 {
-    public static readonly BusParticipant Bus = new(_ => { }, (_, _) => { });
+    public static readonly BusParticipant Bus = new(_ => { }, (_, _) => { }, "api");
 
     public static WebApplication Create(string[] args)
     {

@@ -23,7 +23,8 @@ public static class SchedulerApp
                 e.ConfigureConsumer<BackupRoutingConsumer>(context);
             });
             endpoints.ReceiveEndpoint($"{QueueNames.Scheduler}.heartbeats", e => e.ConfigureConsumer<HeartbeatConsumer>(context));
-        });
+        },
+        "scheduler");
 
     public static WebApplication Create(string[] args)
     {

@@ -9,7 +9,8 @@ public static class VolumeServiceApp
 {
     public static readonly BusParticipant Bus = new(
         bus => bus.AddConsumer<VolumeContractConsumer>(),
-        (context, endpoints) => endpoints.ReceiveEndpoint(QueueNames.VolumeService, e => e.ConfigureConsumer<VolumeContractConsumer>(context)));
+        (context, endpoints) => endpoints.ReceiveEndpoint(QueueNames.VolumeService, e => e.ConfigureConsumer<VolumeContractConsumer>(context)),
+        "volume-service");
 
     public static WebApplication Create(string[] args)
     {

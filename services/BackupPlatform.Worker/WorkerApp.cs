@@ -21,7 +21,8 @@ public static class WorkerApp
                 }
 
                 e.ConfigureConsumer<BackupCommandConsumer>(context);
-            }));
+            }),
+            $"worker.{options.Host}");
     }
 
     public static WebApplication Create(string[] args)
