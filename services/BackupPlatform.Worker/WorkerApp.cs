@@ -1,6 +1,7 @@
 using BackupPlatform.Hosting;
 using BackupPlatform.Storage.Engine;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BackupPlatform.Worker;
 
@@ -44,6 +45,8 @@ public static class WorkerApp
         services.AddSingleton(configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions());
         services.AddSingleton<OperationSlots>();
         services.AddScoped<BackupManager>();
+        services.AddScoped<FailedBackupRearm>();
+        services.TryAddScoped<Hosting.Journal.ConsumeNote>();
         services.AddSingleton<BackupNotifier>();
         services.AddSingleton<RestoreCancellation>();
         services.AddBackupPlatformDatabase<BackupPlatform.Data.BackupDbContext>(configuration, BackupPlatform.Data.BackupDbContextHistory.Table);
