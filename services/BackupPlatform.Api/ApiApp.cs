@@ -1,5 +1,6 @@
 using BackupPlatform.Data;
 using BackupPlatform.Hosting;
+using BackupPlatform.Hosting.Admin;
 using BackupPlatform.Hosting.Http;
 
 namespace BackupPlatform.Api;
@@ -27,6 +28,7 @@ public static class ApiApp
         services.AddBackupPlatformDatabase<BackupDbContext>(configuration, BackupDbContextHistory.Table);
         services.AddOutboxRelay();
         services.AddServicesApi(configuration);
+        services.AddAdminOperations(configuration);
         return services;
     }
 
@@ -36,5 +38,6 @@ public static class ApiApp
         endpoints.MapBackupsApi();
         endpoints.MapBackupActionsApi();
         endpoints.MapServicesApi();
+        endpoints.MapMessagesAdminApi();
     }
 }
