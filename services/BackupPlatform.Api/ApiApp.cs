@@ -2,6 +2,7 @@ using BackupPlatform.Data;
 using BackupPlatform.Hosting;
 using BackupPlatform.Hosting.Admin;
 using BackupPlatform.Hosting.Http;
+using BackupPlatform.Hosting.Telemetry;
 
 namespace BackupPlatform.Api;
 
@@ -13,6 +14,7 @@ public static class ApiApp
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddBackupPlatformTelemetry("backupplatform-api");
         builder.Services.AddApi(builder.Configuration);
         builder.Services.AddBackupPlatformBus(builder.Configuration, Bus);
         var app = builder.Build();

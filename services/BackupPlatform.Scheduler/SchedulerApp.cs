@@ -1,5 +1,6 @@
 using BackupPlatform.Data;
 using BackupPlatform.Hosting;
+using BackupPlatform.Hosting.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -29,6 +30,7 @@ public static class SchedulerApp
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddBackupPlatformTelemetry("backupplatform-scheduler");
         builder.Services.AddScheduler(builder.Configuration);
         builder.Services.AddBackupPlatformBus(builder.Configuration, Bus);
         var app = builder.Build();

@@ -1,5 +1,6 @@
 using BackupPlatform.Hosting;
 using BackupPlatform.Hosting.Http;
+using BackupPlatform.Hosting.Telemetry;
 using MassTransit;
 
 namespace BackupPlatform.VolumeService;
@@ -15,6 +16,7 @@ public static class VolumeServiceApp
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddBackupPlatformTelemetry("backupplatform-volume-service");
         builder.Services.AddVolumeService(builder.Configuration);
         builder.Services.AddBackupPlatformBus(builder.Configuration, Bus);
         var app = builder.Build();

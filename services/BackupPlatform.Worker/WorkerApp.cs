@@ -1,4 +1,5 @@
 using BackupPlatform.Hosting;
+using BackupPlatform.Hosting.Telemetry;
 using BackupPlatform.Storage.Engine;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,6 +30,7 @@ public static class WorkerApp
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddBackupPlatformTelemetry("backupplatform-worker");
         builder.Services.AddWorker(builder.Configuration);
         builder.Services.AddBackupPlatformBus(builder.Configuration, Bus(builder.Configuration));
         var app = builder.Build();
