@@ -53,6 +53,7 @@ public static class SchedulerApp
             services.AddSingleton<IHostQueueDrain, InMemoryHostQueueDrain>();
         }
 
+        services.AddQueueDepthMetrics(bus);
         services.AddOutboxRelay();
         services.AddHostedService<HostFailover>();
         services.AddBackupPlatformDatabase<BackupDbContext>(configuration, BackupDbContextHistory.Table);

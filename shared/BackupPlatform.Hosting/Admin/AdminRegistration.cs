@@ -18,6 +18,7 @@ public static class AdminRegistration
         services.TryAddSingleton(configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions());
         services.AddHttpClient();
         services.TryAddScoped<MessageOperations>();
+        services.TryAddSingleton<RabbitMqManagement>();
         services.TryAddSingleton<ErrorQueues>();
         return services;
     }

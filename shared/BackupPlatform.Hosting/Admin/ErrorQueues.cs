@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -13,23 +12,18 @@ namespace BackupPlatform.Hosting.Admin;
 /// The management HTTP API names the queues; messages are read with AMQP basic.get and left unacked
 /// until the channel closes, so reading never loses or reorders one.
 /// </summary>
-public sealed class ErrorQueues(BusOptions options, IHttpClientFactory httpClients)
+public sealed class ErrorQueues(BusOptions options, RabbitMqManagement management)
 {
     private const string Suffix = "_error";
 
-    /// <summary>The error queues of the broker's virtual host that hold messages, with their depth.</summary>
-    public async Task<IReadOnlyDictionary<string, int>> QueuesAsync(CancellationToken cancellationToken)
+    /// <summary>The error queues of the broker's virtual host, with their depth.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> QueuesAsync(CancellationToken cancellationToken)
     {
         EnsureRabbitMq();
-        var amqp = new Uri(options.RabbitMqUri);
-        using var http = Management(amqp);
-        var virtualHost = Uri.EscapeDataString(VirtualHost(amqp));
-        using var document = JsonDocument.Parse(await http.GetStringAsync($"api/queues/{virtualHost}?columns=name,messages", cancellationToken));
-        return document.RootElement.EnumerateArray()
-            .Select(q => (Name: q.GetProperty("name").GetString()!, Messages: q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt32() : 0))
-            .Where(q => q.Name.EndsWith(Suffix, StringComparison.Ordinal))
-            .OrderBy(q => q.Name, StringComparer.Ordinal)
-            .ToDictionary(q => q.Name, q => q.Messages);
+        return (await management.QueueDepthsAsync(cancellationToken))
+            .Where(q => q.Key.EndsWith(Suffix, StringComparison.Ordinal))
+            .OrderBy(q => q.Key, StringComparer.Ordinal)
+            .ToDictionary(q => q.Key, q => q.Value);
     }
 
     /// <summary>Up to <paramref name="limit"/> messages of one error queue, or of all of them.</summary>
@@ -179,20 +173,5 @@ public sealed class ErrorQueues(BusOptions options, IHttpClientFactory httpClien
         {
             throw new InvalidOperationException("Error queues exist on RabbitMQ only; the in-memory bus keeps none.");
         }
-    }
-
-    private HttpClient Management(Uri amqp)
-    {
-        var http = httpClients.CreateClient(nameof(ErrorQueues));
-        http.BaseAddress = new Uri(options.ManagementUrl ?? $"http://{amqp.Host}:15672/");
-        var credentials = Uri.UnescapeDataString(string.IsNullOrEmpty(amqp.UserInfo) ? "guest:guest" : amqp.UserInfo);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
-        return http;
-    }
-
-    private static string VirtualHost(Uri amqp)
-    {
-        var path = Uri.UnescapeDataString(amqp.AbsolutePath.TrimStart('/'));
-        return string.IsNullOrEmpty(path) ? "/" : path;
     }
 }
