@@ -45,6 +45,11 @@ public sealed class PoisonMessageTests
         Assert.False(string.IsNullOrWhiteSpace(poison.GetProperty("Reason").GetString()), "no reason in the error queue");
         Assert.Equal("System.Text.Json.JsonReaderException", poison.GetProperty("ExceptionType").GetString());
 
+        // Administrators see the same on the API; tenants do not.
+        var overHttp = await Deployment.ReadAsync(await deployment.AdminApi.GetAsync($"/v3/{Deployment.Project}/os-admin/errors?queue={QueueNames.Scheduler}_error"));
+        Assert.Contains(overHttp.GetProperty("errors").EnumerateArray(), e => e.GetProperty("messageId").GetString() == poisonId && e.GetProperty("reason").GetString() == poison.GetProperty("Reason").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await deployment.Api.GetAsync($"/v3/{Deployment.Project}/os-admin/errors")).StatusCode);
+
         // Listing left it where it was, and the journal has it too, with the queue it went to.
         Assert.Single((await AdminCli.JsonAsync(deployment, "errors", "list", "--queue", $"{QueueNames.Scheduler}_error")).EnumerateArray(), e => e.GetProperty("MessageId").GetString() == poisonId);
         var journaled = await AdminCli.WaitForAsync(

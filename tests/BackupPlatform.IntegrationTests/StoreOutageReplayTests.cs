@@ -79,9 +79,14 @@ public sealed class StoreOutageReplayTests
             Assert.Equal("available", (await deployment.WaitForBackupAsync(backupId, "restoring")).GetProperty("status").GetString());
             Assert.True((await deployment.DownloadAsync(target)).AsSpan(0, content.Length).SequenceEqual(content), "the replayed backup restores other bytes");
 
-            // Once more: the step is done, the replay is a no-op, and the journal says so.
+            // Once more, through the admin HTTP API this time: the step is done, the replay is a no-op, and the journal says so.
             var updated = await UpdatedAtAsync(deployment, backupId);
-            await AdminCli.JsonAsync(deployment, "messages", "replay", original.ToString());
+            var listed = await Deployment.ReadAsync(await deployment.AdminApi.GetAsync($"/v3/{Deployment.Project}/os-admin/messages?backup_id={backupId}&outcome=faulted"));
+            Assert.Contains(listed.GetProperty("messages").EnumerateArray(), row => row.GetProperty("messageId").GetGuid() == original);
+            Assert.Equal(HttpStatusCode.Forbidden, (await deployment.Api.PostAsync($"/v3/{Deployment.Project}/os-admin/messages/{original}/replay", null)).StatusCode);
+            var again = await deployment.AdminApi.PostAsync($"/v3/{Deployment.Project}/os-admin/messages/{original}/replay", null);
+            Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+            Assert.Equal(original, (await Deployment.ReadAsync(again)).GetProperty("replay").GetProperty("originalMessageId").GetGuid());
             var skipped = await AdminCli.WaitForAsync(
                 deployment,
                 row => row.GetProperty("ReplayOf").ValueKind == JsonValueKind.String && row.GetProperty("ReplayOf").GetGuid() == original,
