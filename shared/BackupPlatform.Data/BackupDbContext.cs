@@ -74,7 +74,6 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) :
             entry.Property(e => e.SourceAddress).HasMaxLength(512);
             entry.Property(e => e.DestinationAddress).HasMaxLength(512);
             entry.Property(e => e.Service).HasMaxLength(255);
-            entry.Property(e => e.Consumer).HasMaxLength(512);
             entry.HasIndex(e => e.MessageId);
             entry.HasIndex(e => e.BackupId);
             entry.HasIndex(e => e.RecordedAt);

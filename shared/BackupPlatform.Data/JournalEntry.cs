@@ -40,8 +40,6 @@ public sealed class JournalEntry
     /// <summary>The service that recorded the row (api, scheduler, worker.host, volume-service, admin).</summary>
     public string? Service { get; set; }
 
-    public string? Consumer { get; set; }
-
     /// <summary>The message headers as a JSON object.</summary>
     public string? Headers { get; set; }
 

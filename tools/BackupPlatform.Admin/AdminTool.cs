@@ -151,7 +151,7 @@ public static class AdminTool
             await output.WriteLineAsync($"correlation:    {row.CorrelationId}  conversation: {row.ConversationId}");
             await output.WriteLineAsync($"backup, volume: {row.BackupId} {row.VolumeId}");
             await output.WriteLineAsync($"from -> to:     {row.SourceAddress} -> {row.DestinationAddress}");
-            if (row.Consumer is not null || row.DurationMs is not null)
+            if (row.DurationMs is not null)
             {
                 await output.WriteLineAsync($"consumed in:    {row.DurationMs:0.0} ms");
             }

@@ -234,11 +234,6 @@ namespace BackupPlatform.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("body");
 
-                    b.Property<string>("Consumer")
-                        .HasMaxLength(512)
-                        .HasColumnType("character varying(512)")
-                        .HasColumnName("consumer");
-
                     b.Property<string>("ContractVersion")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")

@@ -37,7 +37,6 @@ namespace BackupPlatform.Data.Migrations
                     source_address = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
                     destination_address = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
                     service = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
-                    consumer = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
                     headers = table.Column<string>(type: "text", nullable: true),
                     body = table.Column<string>(type: "text", nullable: true),
                     exception = table.Column<string>(type: "text", nullable: true),

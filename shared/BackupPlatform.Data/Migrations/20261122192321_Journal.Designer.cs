@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BackupPlatform.Data.Migrations
 {
     [DbContext(typeof(BackupDbContext))]
-    [Migration("20261122184748_Journal")]
+    [Migration("20261122192321_Journal")]
     partial class Journal
     {
         /// <inheritdoc />
@@ -236,11 +236,6 @@ namespace BackupPlatform.Data.Migrations
                     b.Property<string>("Body")
                         .HasColumnType("text")
                         .HasColumnName("body");
-
-                    b.Property<string>("Consumer")
-                        .HasMaxLength(512)
-                        .HasColumnType("character varying(512)")
-                        .HasColumnName("consumer");
 
                     b.Property<string>("ContractVersion")
                         .HasMaxLength(16)
