@@ -101,6 +101,13 @@ public static class AdminTool
                 await WriteFullAsync(shown, line.Json, output);
                 return 0;
             case ("messages", "replay") when line.Words.Count > 2:
+                if (!services.GetRequiredService<BusOptions>().Transport.Equals("rabbitmq", StringComparison.OrdinalIgnoreCase))
+                {
+                    // This process's in-memory bus reaches no other process: the replay would go nowhere.
+                    await errors.WriteLineAsync("Replay needs the shared RabbitMQ bus; for the all-in-one use its admin API: POST /v3/{project}/os-admin/messages/{id}/replay.");
+                    return 1;
+                }
+
                 var replay = await messages.ReplayAsync(Guid.Parse(line.Words[2]), ct);
                 await output.WriteLineAsync(line.Json
                     ? JsonSerializer.Serialize(replay, JsonOptions)
