@@ -76,81 +76,90 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         var pipelineStart = DateTime.UtcNow;
         var pipelineTimestamp = Stopwatch.GetTimestamp();
 
-        using (var device = File.OpenHandle(request.DevicePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous))
+        // The stage spans are reported however the backup ends: a failed one shows which stage it was in.
+        BackupManifest manifest;
+        byte[] manifestBytes;
+        try
         {
-            await OrderedPipeline.RunAsync(
-                ct => ReadAsync(device, request.SizeBytes, options.ReadSize, read, ct),
-                (piece, ct) => Task.FromResult(Encode(piece, catalog, compression, chunkSize, blobPool, hash, compress)),
-                async batch =>
-                {
-                    try
+            using (var device = File.OpenHandle(request.DevicePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous))
+            {
+                await OrderedPipeline.RunAsync(
+                    ct => ReadAsync(device, request.SizeBytes, options.ReadSize, read, ct),
+                    (piece, ct) => Task.FromResult(Encode(piece, catalog, compression, chunkSize, blobPool, hash, compress)),
+                    async batch =>
                     {
-                        var blobStart = 0;
-                        foreach (var chunk in batch.Chunks)
+                        try
                         {
-                            chunks++;
-                            ChunkLocation location = default;
-                            if (chunk.Hash.IsZero)
+                            var blobStart = 0;
+                            foreach (var chunk in batch.Chunks)
                             {
-                                zeros++;
-                            }
-                            else if (chunk.Known is { } known)
-                            {
-                                location = known;
-                                deduped++;
-                            }
-                            else if (added.TryGetValue(chunk.Hash, out var earlier))
-                            {
-                                location = earlier;
-                                deduped++;
-                            }
-                            else
-                            {
-                                var appending = StageClock.Now();
-                                location = await packs.AppendAsync(chunk.Hash, batch.Blobs.AsMemory(blobStart, chunk.BlobLength), cancellationToken);
-                                upload.Add(appending, chunk.BlobLength);
-                                added.Add(chunk.Hash, location);
+                                chunks++;
+                                ChunkLocation location = default;
+                                if (chunk.Hash.IsZero)
+                                {
+                                    zeros++;
+                                }
+                                else if (chunk.Known is { } known)
+                                {
+                                    location = known;
+                                    deduped++;
+                                }
+                                else if (added.TryGetValue(chunk.Hash, out var earlier))
+                                {
+                                    location = earlier;
+                                    deduped++;
+                                }
+                                else
+                                {
+                                    var appending = StageClock.Now();
+                                    location = await packs.AppendAsync(chunk.Hash, batch.Blobs.AsMemory(blobStart, chunk.BlobLength), cancellationToken);
+                                    upload.Add(appending, chunk.BlobLength);
+                                    added.Add(chunk.Hash, location);
+                                }
+
+                                blobStart += chunk.BlobLength;
+                                await index.AddAsync(new IndexEntry(chunk.Hash, location), cancellationToken);
                             }
 
-                            blobStart += chunk.BlobLength;
-                            await index.AddAsync(new IndexEntry(chunk.Hash, location), cancellationToken);
+                            done += batch.Length;
+                            request.Progress?.Report(done);
                         }
+                        finally
+                        {
+                            blobPool.Return(batch.Blobs);
+                        }
+                    },
+                    options.EffectiveParallelism,
+                    cancellationToken);
+            }
 
-                        done += batch.Length;
-                        request.Progress?.Report(done);
-                    }
-                    finally
-                    {
-                        blobPool.Return(batch.Blobs);
-                    }
-                },
-                options.EffectiveParallelism,
-                cancellationToken);
+            // Packs, then index, then manifest: whatever the manifest names is in the store before it is.
+            var completing = StageClock.Now();
+            await packs.CompleteAsync(cancellationToken);
+            await index.CompleteAsync(cancellationToken);
+            manifest = new BackupManifest
+            {
+                BackupId = request.BackupId,
+                VolumeId = request.VolumeId,
+                SizeBytes = request.SizeBytes,
+                ChunkSize = chunkSize,
+                Compression = compression.ToName(),
+                ChunkCount = chunks,
+                ZeroChunks = zeros,
+                IndexSegments = index.Segments,
+                CreatedAt = DateTime.UtcNow,
+                VolumeMetadata = request.VolumeMetadata,
+            };
+            manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest);
+            await store.PutAsync(container, StoreLayout.Manifest(request.BackupId), manifestBytes, cancellationToken);
+            upload.Add(completing, 0);
         }
-
-        // Packs, then index, then manifest: whatever the manifest names is in the store before it is.
-        var completing = StageClock.Now();
-        await packs.CompleteAsync(cancellationToken);
-        await index.CompleteAsync(cancellationToken);
-        var manifest = new BackupManifest
+        finally
         {
-            BackupId = request.BackupId,
-            VolumeId = request.VolumeId,
-            SizeBytes = request.SizeBytes,
-            ChunkSize = chunkSize,
-            Compression = compression.ToName(),
-            ChunkCount = chunks,
-            ZeroChunks = zeros,
-            IndexSegments = index.Segments,
-            CreatedAt = DateTime.UtcNow,
-            VolumeMetadata = request.VolumeMetadata,
-        };
-        var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest);
-        await store.PutAsync(container, StoreLayout.Manifest(request.BackupId), manifestBytes, cancellationToken);
-        upload.Add(completing, 0);
-        foreach (var stage in (ReadOnlySpan<StageClock>)[read, hash, compress, upload])
-        {
-            stage.Report(pipelineStart, pipelineTimestamp);
+            foreach (var stage in (ReadOnlySpan<StageClock>)[read, hash, compress, upload])
+            {
+                stage.Report(pipelineStart, pipelineTimestamp);
+            }
         }
 
         EngineTelemetry.BytesRead.Add(request.SizeBytes, EngineTelemetry.Direction("backup"));
