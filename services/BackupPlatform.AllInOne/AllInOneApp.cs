@@ -4,6 +4,7 @@ using BackupPlatform.Hosting;
 using BackupPlatform.Scheduler;
 using BackupPlatform.VolumeService;
 using BackupPlatform.Worker;
+using BackupPlatform.Hosting.Telemetry;
 
 namespace BackupPlatform.AllInOne;
 
@@ -18,6 +19,7 @@ public static class AllInOneApp
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddBackupPlatformTelemetry("backupplatform-all-in-one");
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);

@@ -1,17 +1,20 @@
 using BackupPlatform.Data;
 using BackupPlatform.Hosting;
+using BackupPlatform.Hosting.Admin;
 using BackupPlatform.Hosting.Http;
+using BackupPlatform.Hosting.Telemetry;
 
 namespace BackupPlatform.Api;
 
 /// <summary>The tenant-facing HTTP API (Cinder v3 backups). It consumes nothing; it sends commands through its outbox.</summary>
 public static class ApiApp
 {
-    public static readonly BusParticipant Bus = new(_ => { }, (_, _) => { });
+    public static readonly BusParticipant Bus = new(_ => { }, (_, _) => { }, "api");
 
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddBackupPlatformTelemetry("backupplatform-api");
         builder.Services.AddApi(builder.Configuration);
         builder.Services.AddBackupPlatformBus(builder.Configuration, Bus);
         var app = builder.Build();
@@ -28,6 +31,7 @@ public static class ApiApp
         services.AddOutboxRelay();
         services.AddSingleton(configuration.GetSection(QuotaOptions.Section).Get<QuotaOptions>() ?? new QuotaOptions());
         services.AddServicesApi(configuration);
+        services.AddAdminOperations(configuration);
         return services;
     }
 
@@ -38,5 +42,6 @@ public static class ApiApp
         endpoints.MapBackupActionsApi();
         endpoints.MapServicesApi();
         endpoints.MapQuotasApi();
+        endpoints.MapMessagesAdminApi();
     }
 }

@@ -2,6 +2,7 @@ using BackupPlatform.Contracts;
 using BackupPlatform.Contracts.Backup.V2;
 using BackupPlatform.Data;
 using BackupPlatform.Hosting;
+using BackupPlatform.Hosting.Journal;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +12,13 @@ namespace BackupPlatform.Scheduler;
 /// Routes backup commands from the scheduler queue to a worker host's own queue. A backup that no
 /// host can take fails with Cinder's reason instead of waiting forever.
 /// </summary>
-public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts, VolumeServiceClient volumes, SchedulerOptions options, ILogger<BackupRoutingConsumer> logger) :
+public sealed class BackupRoutingConsumer(
+    BackupDbContext db,
+    HostSelector hosts,
+    VolumeServiceClient volumes,
+    SchedulerOptions options,
+    ConsumeNote note,
+    ILogger<BackupRoutingConsumer> logger) :
     IConsumer<CreateBackup>,
     IConsumer<RestoreBackup>,
     IConsumer<DeleteBackup>,
@@ -57,6 +64,7 @@ public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts
         if (backup?.Status != BackupStatus.Restoring || backup.RestoreVolumeId != command.VolumeId)
         {
             logger.LogInformation("Backup {BackupId} is not restoring to {VolumeId}: nothing to route", command.BackupId, command.VolumeId);
+            note.Skipped($"backup is not restoring to {command.VolumeId}: nothing to route");
             return;
         }
 
@@ -86,6 +94,7 @@ public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts
         if (backup?.Status != BackupStatus.Deleting)
         {
             logger.LogInformation("Backup {BackupId} is not deleting: nothing to route", command.BackupId);
+            note.Skipped("backup is not deleting: nothing to route");
             return;
         }
 
@@ -137,6 +146,7 @@ public sealed class BackupRoutingConsumer(BackupDbContext db, HostSelector hosts
         }
 
         logger.LogInformation("Backup {BackupId} is no longer {Status}: nothing to route", backupId, status);
+        note.Skipped($"backup is no longer {status}: nothing to route");
         return false;
     }
 

@@ -1,5 +1,6 @@
 using BackupPlatform.Data;
 using BackupPlatform.Hosting;
+using BackupPlatform.Hosting.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -23,11 +24,13 @@ public static class SchedulerApp
                 e.ConfigureConsumer<BackupRoutingConsumer>(context);
             });
             endpoints.ReceiveEndpoint($"{QueueNames.Scheduler}.heartbeats", e => e.ConfigureConsumer<HeartbeatConsumer>(context));
-        });
+        },
+        "scheduler");
 
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddBackupPlatformTelemetry("backupplatform-scheduler");
         builder.Services.AddScheduler(builder.Configuration);
         builder.Services.AddBackupPlatformBus(builder.Configuration, Bus);
         var app = builder.Build();
@@ -50,6 +53,7 @@ public static class SchedulerApp
             services.AddSingleton<IHostQueueDrain, InMemoryHostQueueDrain>();
         }
 
+        services.AddQueueDepthMetrics(bus);
         services.AddOutboxRelay();
         services.AddHostedService<HostFailover>();
         services.AddBackupPlatformDatabase<BackupDbContext>(configuration, BackupDbContextHistory.Table);

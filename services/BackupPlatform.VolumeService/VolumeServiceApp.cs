@@ -1,5 +1,6 @@
 using BackupPlatform.Hosting;
 using BackupPlatform.Hosting.Http;
+using BackupPlatform.Hosting.Telemetry;
 using MassTransit;
 
 namespace BackupPlatform.VolumeService;
@@ -9,11 +10,13 @@ public static class VolumeServiceApp
 {
     public static readonly BusParticipant Bus = new(
         bus => bus.AddConsumer<VolumeContractConsumer>(),
-        (context, endpoints) => endpoints.ReceiveEndpoint(QueueNames.VolumeService, e => e.ConfigureConsumer<VolumeContractConsumer>(context)));
+        (context, endpoints) => endpoints.ReceiveEndpoint(QueueNames.VolumeService, e => e.ConfigureConsumer<VolumeContractConsumer>(context)),
+        "volume-service");
 
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddBackupPlatformTelemetry("backupplatform-volume-service");
         builder.Services.AddVolumeService(builder.Configuration);
         builder.Services.AddBackupPlatformBus(builder.Configuration, Bus);
         var app = builder.Build();

@@ -1,6 +1,8 @@
 using BackupPlatform.Contracts;
 using BackupPlatform.Contracts.Backup.V2;
+using System.Diagnostics;
 using BackupPlatform.Data;
+using BackupPlatform.Hosting.Journal;
 using MassTransit;
 
 namespace BackupPlatform.Worker;
@@ -8,27 +10,42 @@ namespace BackupPlatform.Worker;
 /// <summary>
 /// Consumes the backup commands on this host's own queue. A command of a major version this worker
 /// does not speak fails its backup with the reason and goes to the error queue; a command for a
-/// backup already running here is a redelivery and is dropped.
+/// backup already running here is a redelivery and is dropped. A replayed create may re-arm a backup
+/// the store failed (<see cref="FailedBackupRearm"/>).
 /// </summary>
-public sealed class BackupCommandConsumer(BackupManager manager, OperationSlots slots, BackupDbContext db, ILogger<BackupCommandConsumer> logger) :
+public sealed class BackupCommandConsumer(
+    BackupManager manager,
+    OperationSlots slots,
+    BackupDbContext db,
+    FailedBackupRearm rearm,
+    ConsumeNote note,
+    ILogger<BackupCommandConsumer> logger) :
     IConsumer<CreateBackup>,
     IConsumer<RestoreBackup>,
     IConsumer<DeleteBackup>,
     IConsumer<ImportBackup>
 {
     public Task Consume(ConsumeContext<CreateBackup> context) =>
-        RunAsync(context.Message, BackupStatus.Creating, () => manager.CreateAsync(context.Message.BackupId, context.CancellationToken), context.CancellationToken);
+        RunAsync(context.Message, BackupStatus.Creating, "create", async () =>
+        {
+            if (context.Headers.TryGetHeader(JournalHeaders.ReplayOf, out _))
+            {
+                await rearm.RearmAsync(context.Message, context.CancellationToken);
+            }
+
+            await manager.CreateAsync(context.Message.BackupId, context.CancellationToken);
+        }, context.CancellationToken);
 
     public Task Consume(ConsumeContext<RestoreBackup> context) =>
-        RunAsync(context.Message, BackupStatus.Restoring, () => manager.RestoreAsync(context.Message.BackupId, context.Message.VolumeId, context.CancellationToken), context.CancellationToken);
+        RunAsync(context.Message, BackupStatus.Restoring, "restore", () => manager.RestoreAsync(context.Message.BackupId, context.Message.VolumeId, context.CancellationToken), context.CancellationToken);
 
     public Task Consume(ConsumeContext<DeleteBackup> context) =>
-        RunAsync(context.Message, BackupStatus.Deleting, () => manager.DeleteAsync(context.Message.BackupId, context.CancellationToken), context.CancellationToken);
+        RunAsync(context.Message, BackupStatus.Deleting, "delete", () => manager.DeleteAsync(context.Message.BackupId, context.CancellationToken), context.CancellationToken);
 
     public Task Consume(ConsumeContext<ImportBackup> context) =>
-        RunAsync(context.Message, BackupStatus.Creating, () => manager.ImportAsync(context.Message.BackupId, context.CancellationToken), context.CancellationToken);
+        RunAsync(context.Message, BackupStatus.Creating, "import", () => manager.ImportAsync(context.Message.BackupId, context.CancellationToken), context.CancellationToken);
 
-    private async Task RunAsync(IBackupCommand command, string expectedStatus, Func<Task> workflow, CancellationToken cancellationToken)
+    private async Task RunAsync(IBackupCommand command, string expectedStatus, string operation, Func<Task> workflow, CancellationToken cancellationToken)
     {
         if (!RpcVersion.IsSupported(command.TargetVersion, out var reason))
         {
@@ -39,15 +56,19 @@ public sealed class BackupCommandConsumer(BackupManager manager, OperationSlots 
         if (!slots.TryEnter(command.BackupId))
         {
             logger.LogInformation("Backup {BackupId} is already being worked on here: redelivery dropped", command.BackupId);
+            note.Skipped("backup is already being worked on here: redelivery dropped");
             return;
         }
 
+        var started = Stopwatch.GetTimestamp();
+        WorkerMetrics.Started(operation);
         try
         {
             await workflow();
         }
         finally
         {
+            WorkerMetrics.Finished(operation, Stopwatch.GetElapsedTime(started));
             slots.Leave(command.BackupId);
         }
     }

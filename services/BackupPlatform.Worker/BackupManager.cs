@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BackupPlatform.Data;
 using BackupPlatform.Hosting;
+using BackupPlatform.Hosting.Journal;
 using BackupPlatform.Storage.Engine;
 using BackupPlatform.Storage.Stores;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +22,7 @@ public sealed class BackupManager(
     WorkerOptions worker,
     BackupNotifier notifier,
     RestoreCancellation cancellation,
+    ConsumeNote note,
     ILogger<BackupManager> logger)
 {
     public async Task CreateAsync(Guid backupId, CancellationToken cancellationToken)
@@ -29,6 +31,7 @@ public sealed class BackupManager(
         if (backup is null || backup.Status != BackupStatus.Creating)
         {
             logger.LogInformation("Backup {BackupId} is {Status}, not creating: nothing to do", backupId, backup?.Status ?? "missing");
+            note.Skipped($"backup is {backup?.Status ?? "missing"}, not creating: nothing to do");
             return;
         }
 
@@ -42,6 +45,7 @@ public sealed class BackupManager(
         {
             // Begun before by a host that died or restarted: its cleanup ends it, this delivery must not run it twice.
             logger.LogWarning("Backup {BackupId} was already begun elsewhere: redelivery dropped", backupId);
+            note.Skipped("backup was already begun: redelivery dropped");
             return;
         }
 
@@ -50,6 +54,7 @@ public sealed class BackupManager(
         var attached = false;
         Guid? deviceId = null;
         Guid? temporary = null;
+        var writing = false;
         try
         {
             var volume = await volumes.GetAsync(backup.VolumeId, null, cancellationToken);
@@ -70,6 +75,7 @@ public sealed class BackupManager(
 
             var connection = await volumes.InitializeConnectionAsync(device.DeviceVolumeId, worker.Host, cancellationToken);
             attached = true;
+            writing = true;
             var result = await new BackupWriter(store, engine).WriteAsync(
                 new BackupRequest
                 {
@@ -82,6 +88,7 @@ public sealed class BackupManager(
                     Progress = notifier.Progress(backupId, "backup.createprogress", connection.SizeBytes),
                 },
                 cancellationToken);
+            writing = false;
             await volumes.TerminateConnectionAsync(device.DeviceVolumeId, worker.Host, cancellationToken);
             attached = false;
             await DeleteTemporaryAsync(backupId, temporary);
@@ -118,6 +125,13 @@ public sealed class BackupManager(
             await TryAsync(() => volumes.ReleaseForBackupAsync(backup.VolumeId, backup.SnapshotId, CancellationToken.None));
             await db.FailAsync(backupId, BackupStatus.Creating, Reason(e), CancellationToken.None);
             await notifier.NotifyAsync(backupId, "backup.create.end");
+            WorkerMetrics.Failed("create", e);
+            if (writing && !cancellationToken.IsCancellationRequested)
+            {
+                // The backup is in error as Cinder leaves it; the command faults as well, so that it waits
+                // in the error queue and the journal for a replay once the store is back.
+                throw new StoreFailureException(backupId, Reason(e), e);
+            }
         }
     }
 
@@ -127,6 +141,7 @@ public sealed class BackupManager(
         if (backup is null || backup.Status != BackupStatus.Restoring || backup.RestoreVolumeId != volumeId)
         {
             logger.LogInformation("Backup {BackupId} is {Status}, not restoring to {VolumeId}: nothing to do", backupId, backup?.Status ?? "missing", volumeId);
+            note.Skipped($"backup is {backup?.Status ?? "missing"}, not restoring to {volumeId}: nothing to do");
             return;
         }
 
@@ -137,6 +152,7 @@ public sealed class BackupManager(
         if (claimed == 0)
         {
             logger.LogWarning("Restore of backup {BackupId} was already begun elsewhere: redelivery dropped", backupId);
+            note.Skipped("restore was already begun: redelivery dropped");
             return;
         }
 
@@ -187,6 +203,7 @@ public sealed class BackupManager(
         catch (Exception e)
         {
             logger.LogError(e, "Restore of backup {BackupId} to volume {VolumeId} failed", backupId, volumeId);
+            WorkerMetrics.Failed("restore", e);
             if (attached)
             {
                 await TryAsync(() => volumes.TerminateConnectionAsync(volumeId, worker.Host, CancellationToken.None));
@@ -211,6 +228,7 @@ public sealed class BackupManager(
         if (backup is null || backup.Status != BackupStatus.Deleting)
         {
             logger.LogInformation("Backup {BackupId} is {Status}, not deleting: nothing to do", backupId, backup?.Status ?? "missing");
+            note.Skipped($"backup is {backup?.Status ?? "missing"}, not deleting: nothing to do");
             return;
         }
 
@@ -252,6 +270,7 @@ public sealed class BackupManager(
         catch (Exception e)
         {
             logger.LogError(e, "Delete of backup {BackupId} failed", backupId);
+            WorkerMetrics.Failed("delete", e);
             var reason = BackupTransitions.BoundReason(Reason(e));
             await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Deleting).ExecuteUpdateAsync(
                 s => s.SetProperty(b => b.Status, BackupStatus.ErrorDeleting).SetProperty(b => b.FailReason, reason).SetProperty(b => b.WorkStartedAt, (DateTime?)null),
@@ -269,6 +288,7 @@ public sealed class BackupManager(
         if (backup is null || backup.Status != BackupStatus.Creating || backup.VolumeId != Guid.Empty)
         {
             logger.LogInformation("Backup {BackupId} is not an import in progress: nothing to do", backupId);
+            note.Skipped("backup is not an import in progress: nothing to do");
             return;
         }
 
@@ -296,6 +316,7 @@ public sealed class BackupManager(
         catch (Exception e)
         {
             logger.LogError(e, "Import of backup {BackupId} failed verification", backupId);
+            WorkerMetrics.Failed("import", e);
             await db.FailAsync(backupId, BackupStatus.Creating, Reason(e), CancellationToken.None);
         }
     }

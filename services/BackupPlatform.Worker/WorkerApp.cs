@@ -1,6 +1,8 @@
 using BackupPlatform.Hosting;
+using BackupPlatform.Hosting.Telemetry;
 using BackupPlatform.Storage.Engine;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BackupPlatform.Worker;
 
@@ -21,12 +23,14 @@ public static class WorkerApp
                 }
 
                 e.ConfigureConsumer<BackupCommandConsumer>(context);
-            }));
+            }),
+            $"worker.{options.Host}");
     }
 
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddBackupPlatformTelemetry("backupplatform-worker");
         builder.Services.AddWorker(builder.Configuration);
         builder.Services.AddBackupPlatformBus(builder.Configuration, Bus(builder.Configuration));
         var app = builder.Build();
@@ -43,6 +47,8 @@ public static class WorkerApp
         services.AddSingleton(configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions());
         services.AddSingleton<OperationSlots>();
         services.AddScoped<BackupManager>();
+        services.AddScoped<FailedBackupRearm>();
+        services.TryAddScoped<Hosting.Journal.ConsumeNote>();
         services.AddSingleton<BackupNotifier>();
         services.AddSingleton<RestoreCancellation>();
         services.AddBackupPlatformDatabase<BackupPlatform.Data.BackupDbContext>(configuration, BackupPlatform.Data.BackupDbContextHistory.Table);

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BackupPlatform.Data;
 
 /// <summary>
-/// Backups, the worker registry, the outbox, backup quotas and API tokens. PostgreSQL in production (migrations in Migrations/);
+/// Backups, the worker registry, the outbox, the message journal, backup quotas and API tokens. PostgreSQL in production (migrations in Migrations/);
 /// SQLite in the all-in-one, created from the model.
 /// </summary>
 /// <remarks>
@@ -23,6 +23,8 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) :
     public DbSet<QuotaUsage> QuotaUsages => Set<QuotaUsage>();
 
     public DbSet<AuthToken> AuthTokens => Set<AuthToken>();
+
+    public DbSet<JournalEntry> Journal => Set<JournalEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -54,6 +56,7 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) :
             message.Property(m => m.MessageType).HasMaxLength(512);
             message.Property(m => m.Destination).HasMaxLength(255);
             message.HasIndex(m => new { m.SentAt, m.Sequence });
+            message.Property(m => m.TraceParent).HasMaxLength(128);
         });
 
         modelBuilder.Entity<BackupServiceHost>(host =>
@@ -91,6 +94,23 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) :
             token.Property(t => t.Roles).HasMaxLength(255);
             token.Property(t => t.Description).HasMaxLength(255);
             token.Ignore(t => t.IsAdmin);
+        });
+
+        modelBuilder.Entity<JournalEntry>(entry =>
+        {
+            entry.ToTable("message_journal");
+            entry.HasKey(e => e.Sequence);
+            entry.Property(e => e.Sequence).ValueGeneratedOnAdd();
+            entry.Property(e => e.Kind).HasMaxLength(16);
+            entry.Property(e => e.Outcome).HasMaxLength(16);
+            entry.Property(e => e.MessageType).HasMaxLength(512);
+            entry.Property(e => e.ContractVersion).HasMaxLength(16);
+            entry.Property(e => e.SourceAddress).HasMaxLength(512);
+            entry.Property(e => e.DestinationAddress).HasMaxLength(512);
+            entry.Property(e => e.Service).HasMaxLength(255);
+            entry.HasIndex(e => e.MessageId);
+            entry.HasIndex(e => e.BackupId);
+            entry.HasIndex(e => e.RecordedAt);
         });
 
         modelBuilder.UseSnakeCaseNames();

@@ -28,4 +28,10 @@ public sealed class OutboxMessage
     public int Attempts { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>
+    /// The W3C traceparent of the request that wrote the message, so that the relay sends it in the
+    /// same trace: one trace per backup from the HTTP request to the store.
+    /// </summary>
+    public string? TraceParent { get; set; }
 }

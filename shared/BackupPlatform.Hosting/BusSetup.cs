@@ -1,4 +1,5 @@
 using BackupPlatform.Contracts.Volume.V2;
+using BackupPlatform.Hosting.Journal;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,7 @@ public static class BusSetup
     {
         var options = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
         services.AddSingleton(options);
+        var journal = services.AddMessageJournal(configuration, string.Join("+", participants.Select(p => p.Name)));
         services.AddMassTransit(bus =>
         {
             foreach (var participant in participants)
@@ -32,8 +34,13 @@ public static class BusSetup
             bus.AddRequestClient<SetVolumeMetadata>(volumeService, timeout);
             bus.AddRequestClient<DeleteTemporaryVolume>(volumeService, timeout);
 
-            void Endpoints(IBusRegistrationContext context, IReceiveConfigurator configurator)
+            void Endpoints(IBusRegistrationContext context, IBusFactoryConfigurator configurator)
             {
+                if (journal is not null)
+                {
+                    configurator.UseMessageJournal(context);
+                }
+
                 foreach (var participant in participants)
                 {
                     participant.ConfigureEndpoints(context, configurator);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using BackupPlatform.Data;
 
@@ -23,6 +24,8 @@ public static class Outbox
             Body = JsonSerializer.Serialize(message),
             CorrelationId = correlationId,
             CreatedAt = DateTime.UtcNow,
+            // The request's trace goes with the row, so the relay sends the message in that trace.
+            TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null,
         });
     }
 }

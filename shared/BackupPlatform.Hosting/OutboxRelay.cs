@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using BackupPlatform.Contracts;
 using BackupPlatform.Data;
+using BackupPlatform.Hosting.Telemetry;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,6 +67,12 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IBus bus, OutboxSig
             var type = typeof(RpcVersion).Assembly.GetType(message.MessageType)
                 ?? throw new InvalidOperationException($"Outbox message {message.Id} has unknown type {message.MessageType}.");
             var body = JsonSerializer.Deserialize(message.Body, type)!;
+
+            // Continue the trace of the request that wrote the row: MassTransit's send span, and
+            // everything downstream of it, then belongs to that request's trace.
+            ActivityContext.TryParse(message.TraceParent, null, out var parent);
+            using var activity = HostingTelemetry.Source.StartActivity($"outbox relay {type.Name}", ActivityKind.Producer, parent);
+            activity?.SetTag("messaging.message.id", message.Id.ToString());
             void Headers(SendContext context)
             {
                 context.MessageId = message.Id;

@@ -9,13 +9,16 @@ namespace BackupPlatform.IntegrationTests;
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _open = [];
     private readonly Task _accepting;
 
-    public TcpProxy(int targetPort)
+    /// <param name="listenPort">0 for any free port; the port of a proxy disposed before, to bring a server back where it was.</param>
+    public TcpProxy(int targetPort, int listenPort = 0)
     {
+        _listener = new TcpListener(IPAddress.Loopback, listenPort);
+        _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _listener.Start();
         _accepting = AcceptAsync(targetPort);
     }

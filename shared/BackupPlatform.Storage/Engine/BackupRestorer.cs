@@ -67,6 +67,24 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
     /// <param name="targetIsNew">True when the target is freshly created (all zeros): zero chunks are then left as holes.</param>
     public async Task<BackupManifest> RestoreAsync(string container, Guid backupId, string devicePath, bool targetIsNew, IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        using var activity = EngineTelemetry.Source.StartActivity("backup restore");
+        activity?.SetTag("backupplatform.backup_id", backupId.ToString());
+        activity?.SetTag("backupplatform.container", container);
+        try
+        {
+            var manifest = await RestoreDataAsync(container, backupId, devicePath, targetIsNew, progress, cancellationToken);
+            EngineTelemetry.BytesWritten.Add(manifest.SizeBytes, EngineTelemetry.Direction("restore"));
+            return manifest;
+        }
+        catch (Exception e)
+        {
+            EngineTelemetry.Fail(activity, e);
+            throw;
+        }
+    }
+
+    private async Task<BackupManifest> RestoreDataAsync(string container, Guid backupId, string devicePath, bool targetIsNew, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
         var manifest = await ReadManifestAsync(container, backupId, cancellationToken);
         using var device = File.OpenHandle(devicePath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, FileOptions.Asynchronous);
         long done = 0;
@@ -157,6 +175,8 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
             {
                 throw new CorruptChunkException(run.Entries[0].Entry.Hash.ToString(), packName, run.VolumeOffset, "its pack is missing from the store", e);
             }
+
+            EngineTelemetry.BytesRead.Add(read, EngineTelemetry.Direction("restore"));
 
             int blobOffset = 0, plainOffset = 0;
             foreach (var (entry, length) in run.Entries)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using BackupPlatform.Storage.Stores;
@@ -20,6 +21,10 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         var compression = CompressionNames.Parse(options.Compression);
         var chunkSize = options.ChunkSize;
         var container = request.Container;
+        using var activity = EngineTelemetry.Source.StartActivity("backup write");
+        activity?.SetTag("backupplatform.backup_id", request.BackupId.ToString());
+        activity?.SetTag("backupplatform.container", container);
+        activity?.SetTag("backupplatform.store", store.Name);
         await store.EnsureContainerAsync(container, cancellationToken);
 
         // The lock first, the dedup table second: garbage collection then never deletes a pack this backup may pick.
@@ -30,10 +35,14 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
             var catalog = await ChunkCatalog.LoadAsync(store, container, options.EffectiveParallelism, cancellationToken);
             var result = await WriteDataAsync(request, catalog, compression, chunkSize, cancellationToken);
             await store.DeleteAsync(container, lockName, cancellationToken);
+            activity?.SetTag("backupplatform.chunks", result.ChunkCount);
+            activity?.SetTag("backupplatform.chunks.deduplicated", result.DedupedChunks);
+            activity?.SetTag("backupplatform.bytes_uploaded", result.BytesUploaded);
             return result;
         }
-        catch
+        catch (Exception e)
         {
+            EngineTelemetry.Fail(activity, e);
             await DeleteQuietlyAsync(container, lockName);
             throw;
         }
@@ -60,75 +69,105 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         var added = new Dictionary<ChunkHash, ChunkLocation>();
         var blobPool = new BufferPool(options.ReadSize / chunkSize * ChunkCodec.MaxEncodedLength(chunkSize), options.EffectiveParallelism + 2);
         long chunks = 0, zeros = 0, deduped = 0, done = 0;
+        var read = new StageClock("read");
+        var hash = new StageClock("hash");
+        var compress = new StageClock("compress");
+        var upload = new StageClock("upload");
+        var pipelineStart = DateTime.UtcNow;
+        var pipelineTimestamp = Stopwatch.GetTimestamp();
 
-        using (var device = File.OpenHandle(request.DevicePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous))
+        // The stage spans are reported however the backup ends: a failed one shows which stage it was in.
+        BackupManifest manifest;
+        byte[] manifestBytes;
+        try
         {
-            await OrderedPipeline.RunAsync(
-                ct => ReadAsync(device, request.SizeBytes, options.ReadSize, ct),
-                (piece, ct) => Task.FromResult(Encode(piece, catalog, compression, chunkSize, blobPool)),
-                async batch =>
-                {
-                    try
+            using (var device = File.OpenHandle(request.DevicePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous))
+            {
+                await OrderedPipeline.RunAsync(
+                    ct => ReadAsync(device, request.SizeBytes, options.ReadSize, read, ct),
+                    (piece, ct) => Task.FromResult(Encode(piece, catalog, compression, chunkSize, blobPool, hash, compress)),
+                    async batch =>
                     {
-                        var blobStart = 0;
-                        foreach (var chunk in batch.Chunks)
+                        try
                         {
-                            chunks++;
-                            ChunkLocation location = default;
-                            if (chunk.Hash.IsZero)
+                            var blobStart = 0;
+                            foreach (var chunk in batch.Chunks)
                             {
-                                zeros++;
-                            }
-                            else if (chunk.Known is { } known)
-                            {
-                                location = known;
-                                deduped++;
-                            }
-                            else if (added.TryGetValue(chunk.Hash, out var earlier))
-                            {
-                                location = earlier;
-                                deduped++;
-                            }
-                            else
-                            {
-                                location = await packs.AppendAsync(chunk.Hash, batch.Blobs.AsMemory(blobStart, chunk.BlobLength), cancellationToken);
-                                added.Add(chunk.Hash, location);
+                                chunks++;
+                                ChunkLocation location = default;
+                                if (chunk.Hash.IsZero)
+                                {
+                                    zeros++;
+                                }
+                                else if (chunk.Known is { } known)
+                                {
+                                    location = known;
+                                    deduped++;
+                                }
+                                else if (added.TryGetValue(chunk.Hash, out var earlier))
+                                {
+                                    location = earlier;
+                                    deduped++;
+                                }
+                                else
+                                {
+                                    var appending = StageClock.Now();
+                                    location = await packs.AppendAsync(chunk.Hash, batch.Blobs.AsMemory(blobStart, chunk.BlobLength), cancellationToken);
+                                    upload.Add(appending, chunk.BlobLength);
+                                    added.Add(chunk.Hash, location);
+                                }
+
+                                blobStart += chunk.BlobLength;
+                                await index.AddAsync(new IndexEntry(chunk.Hash, location), cancellationToken);
                             }
 
-                            blobStart += chunk.BlobLength;
-                            await index.AddAsync(new IndexEntry(chunk.Hash, location), cancellationToken);
+                            done += batch.Length;
+                            request.Progress?.Report(done);
                         }
+                        finally
+                        {
+                            blobPool.Return(batch.Blobs);
+                        }
+                    },
+                    options.EffectiveParallelism,
+                    cancellationToken);
+            }
 
-                        done += batch.Length;
-                        request.Progress?.Report(done);
-                    }
-                    finally
-                    {
-                        blobPool.Return(batch.Blobs);
-                    }
-                },
-                options.EffectiveParallelism,
-                cancellationToken);
+            // Packs, then index, then manifest: whatever the manifest names is in the store before it is.
+            var completing = StageClock.Now();
+            await packs.CompleteAsync(cancellationToken);
+            await index.CompleteAsync(cancellationToken);
+            manifest = new BackupManifest
+            {
+                BackupId = request.BackupId,
+                VolumeId = request.VolumeId,
+                SizeBytes = request.SizeBytes,
+                ChunkSize = chunkSize,
+                Compression = compression.ToName(),
+                ChunkCount = chunks,
+                ZeroChunks = zeros,
+                IndexSegments = index.Segments,
+                CreatedAt = DateTime.UtcNow,
+                VolumeMetadata = request.VolumeMetadata,
+            };
+            manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest);
+            await store.PutAsync(container, StoreLayout.Manifest(request.BackupId), manifestBytes, cancellationToken);
+            upload.Add(completing, 0);
+        }
+        finally
+        {
+            foreach (var stage in (ReadOnlySpan<StageClock>)[read, hash, compress, upload])
+            {
+                stage.Report(pipelineStart, pipelineTimestamp);
+            }
         }
 
-        // Packs, then index, then manifest: whatever the manifest names is in the store before it is.
-        await packs.CompleteAsync(cancellationToken);
-        await index.CompleteAsync(cancellationToken);
-        var manifest = new BackupManifest
+        EngineTelemetry.BytesRead.Add(request.SizeBytes, EngineTelemetry.Direction("backup"));
+        EngineTelemetry.BytesWritten.Add(packs.BytesUploaded + index.BytesWritten + manifestBytes.Length, EngineTelemetry.Direction("backup"));
+        if (chunks - zeros > 0)
         {
-            BackupId = request.BackupId,
-            VolumeId = request.VolumeId,
-            SizeBytes = request.SizeBytes,
-            ChunkSize = chunkSize,
-            Compression = compression.ToName(),
-            ChunkCount = chunks,
-            ZeroChunks = zeros,
-            IndexSegments = index.Segments,
-            CreatedAt = DateTime.UtcNow,
-            VolumeMetadata = request.VolumeMetadata,
-        };
-        var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest);
-        await store.PutAsync(container, StoreLayout.Manifest(request.BackupId), manifestBytes, cancellationToken);
+            EngineTelemetry.DedupRatio.Record((double)deduped / (chunks - zeros));
+        }
 
         return new BackupResult
         {
@@ -141,10 +180,11 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
     }
 
     /// <summary>Large sequential reads; a device shorter than its declared size reads as zeros past its end.</summary>
-    private static async IAsyncEnumerable<Piece> ReadAsync(SafeFileHandle device, long size, int readSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<Piece> ReadAsync(SafeFileHandle device, long size, int readSize, StageClock clock, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         for (long offset = 0; offset < size; offset += readSize)
         {
+            var started = StageClock.Now();
             var length = (int)Math.Min(readSize, size - offset);
             var buffer = ArrayPool<byte>.Shared.Rent(length);
             var filled = 0;
@@ -168,12 +208,13 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
                 throw;
             }
 
+            clock.Add(started, length);
             yield return new Piece(length, buffer);
         }
     }
 
     /// <summary>The parallel stage: zero check, SHA-256, dedup lookup and compression of one piece's chunks.</summary>
-    private static Batch Encode(Piece piece, ChunkCatalog catalog, Compression compression, int chunkSize, BufferPool blobPool)
+    private static Batch Encode(Piece piece, ChunkCatalog catalog, Compression compression, int chunkSize, BufferPool blobPool, StageClock hashing, StageClock compressing)
     {
         try
         {
@@ -190,14 +231,18 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
                     continue;
                 }
 
+                var hashStarted = StageClock.Now();
                 var hash = ChunkHash.Of(data);
+                hashing.Add(hashStarted, data.Length);
                 if (catalog.TryGet(hash, out var known))
                 {
                     chunks[i] = new EncodedChunk(hash, known, 0);
                     continue;
                 }
 
+                var compressStarted = StageClock.Now();
                 var encoded = ChunkCodec.EncodeInto(data, compression, blobs.AsSpan(blobLength));
+                compressing.Add(compressStarted, data.Length);
                 chunks[i] = new EncodedChunk(hash, null, encoded);
                 blobLength += encoded;
             }

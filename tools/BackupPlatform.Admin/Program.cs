@@ -1,0 +1,3 @@
+using BackupPlatform.Admin;
+
+return await AdminTool.RunAsync(args, Console.Out, Console.Error);
