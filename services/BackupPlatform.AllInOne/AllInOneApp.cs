@@ -35,11 +35,12 @@ public static class AllInOneApp
             WorkerApp.Bus(builder.Configuration));
 
         var app = builder.Build();
-        app.UseCinderFaults();
+        app.UseCinderApi();
         app.MapHealth();
         app.MapApi();
         app.MapVolumesApi();
         app.MapSnapshotsApi();
+        app.MapCinderFallback();
         app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(
             "AUTHENTICATION IS OFF (noauth): X-Auth-Token user:project is trusted as sent. Administrators: {Admins}. Do not expose this endpoint.",
             string.Join(", ", app.Services.GetRequiredService<BackupPlatform.Hosting.Http.AuthOptions>().AdminUsers)));

@@ -15,9 +15,10 @@ public static class ApiApp
         builder.Services.AddApi(builder.Configuration);
         builder.Services.AddBackupPlatformBus(builder.Configuration, Bus);
         var app = builder.Build();
-        app.UseCinderFaults();
+        app.UseCinderApi();
         app.MapHealth();
         app.MapApi();
+        app.MapCinderFallback();
         return app;
     }
 
