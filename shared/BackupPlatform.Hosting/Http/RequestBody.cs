@@ -22,13 +22,13 @@ public static class RequestBody
             return (default, CinderFault.BadRequest($"Invalid input for field/attribute {rootKey}. Value: missing. '{rootKey}' is a required property"));
         }
 
-        if (allowedKeys is not null && root.EnumerateObject().FirstOrDefault(p => p.Name != rootKey) is { Name: { } extraRoot })
+        if (allowedKeys is not null && root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n != rootKey) is { } extraRoot)
         {
             return (default, CinderFault.BadRequest($"Invalid input for field/attribute request body. Additional properties are not allowed ('{extraRoot}' was unexpected)"));
         }
 
         if (allowedKeys is not null && body.ValueKind == JsonValueKind.Object
-            && body.EnumerateObject().FirstOrDefault(p => !allowedKeys.Contains(p.Name)) is { Name: { } extra })
+            && body.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !allowedKeys.Contains(n)) is { } extra)
         {
             return (default, CinderFault.BadRequest($"Invalid input for field/attribute {rootKey}. Additional properties are not allowed ('{extra}' was unexpected)"));
         }
