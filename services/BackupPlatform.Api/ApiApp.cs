@@ -18,6 +18,7 @@ public static class ApiApp
         app.UseCinderApi();
         app.MapHealth();
         app.MapApi();
+        app.MapVolumesProxy(app.Services.GetRequiredService<VolumeServiceClientOptions>());
         app.MapCinderFallback();
         return app;
     }
@@ -28,6 +29,7 @@ public static class ApiApp
         services.AddBackupPlatformDatabase<BackupDbContext>(configuration, BackupDbContextHistory.Table);
         services.AddOutboxRelay();
         services.AddServicesApi(configuration);
+        services.AddHttpClient(VolumesProxy.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         return services;
     }
 

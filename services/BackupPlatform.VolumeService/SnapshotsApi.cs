@@ -17,9 +17,12 @@ public static class SnapshotsApi
         project.MapDelete("/snapshots/{snapshot_id}", DeleteAsync);
     }
 
+    /// <summary>Cinder's snapshot create schema (additionalProperties: false).</summary>
+    private static readonly string[] CreateKeys = ["volume_id", "name", "display_name", "description", "display_description", "force", "metadata"];
+
     private static async Task<IResult> CreateAsync(string project_id, HttpContext http, VolumeDbContext db, VolumeFiles files)
     {
-        var (body, error) = await RequestBody.ReadAsync(http.Request, "snapshot");
+        var (body, error) = await RequestBody.ReadAsync(http.Request, "snapshot", allowedKeys: CreateKeys);
         if (error is not null)
         {
             return error;
@@ -75,7 +78,13 @@ public static class SnapshotsApi
 
     private static async Task<IResult> ListAsync(string project_id, HttpContext http, VolumeDbContext db)
     {
-        var snapshots = await db.Snapshots.AsNoTracking().Where(s => s.ProjectId == project_id && !s.Deleted).OrderByDescending(s => s.CreatedAt).ToListAsync(http.RequestAborted);
+        // The filters clients look snapshots up by; others are ignored, as Cinder ignores a tenant's unknown filters below 3.31.
+        var name = http.Request.Query["name"].LastOrDefault();
+        var status = http.Request.Query["status"].LastOrDefault();
+        var volumeId = Guid.TryParse(http.Request.Query["volume_id"].LastOrDefault(), out var id) ? id : (Guid?)null;
+        var snapshots = await db.Snapshots.AsNoTracking()
+            .Where(s => s.ProjectId == project_id && !s.Deleted && (name == null || s.Name == name) && (status == null || s.Status == status) && (volumeId == null || s.VolumeId == volumeId))
+            .OrderByDescending(s => s.CreatedAt).ToListAsync(http.RequestAborted);
         return Results.Json(new { snapshots = snapshots.Select(View) });
     }
 

@@ -62,7 +62,13 @@ public static class VolumesApi
     private static async Task<IResult> ListAsync(string project_id, HttpContext http, VolumeDbContext db, bool detail)
     {
         var identity = RequestIdentity.Of(http);
-        var volumes = await db.Volumes.AsNoTracking().Where(v => v.ProjectId == project_id && !v.Deleted).OrderByDescending(v => v.CreatedAt).ToListAsync(http.RequestAborted);
+        // cinderclient finds a volume by name with ?all_tenants=1&name=X: honoured for administrators, ignored for tenants.
+        var name = http.Request.Query["name"].LastOrDefault();
+        var status = http.Request.Query["status"].LastOrDefault();
+        var allTenants = identity.IsAdmin && http.Request.Query["all_tenants"].LastOrDefault() is "1" or "true" or "True";
+        var volumes = await db.Volumes.AsNoTracking()
+            .Where(v => (allTenants || v.ProjectId == project_id) && !v.Deleted && (name == null || v.Name == name) && (status == null || v.Status == status))
+            .OrderByDescending(v => v.CreatedAt).ToListAsync(http.RequestAborted);
         return Results.Json(new
         {
             volumes = volumes.Select(v => detail ? VolumeView.Detail(v, http.Request, identity.IsAdmin) : VolumeView.Summary(v, http.Request)),
