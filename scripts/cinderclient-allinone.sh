@@ -173,7 +173,7 @@ for _ in $(seq 1 120); do
   [ "$rc" = 1 ] && break
   sleep 0.5
 done
-expect_text "(HTTP 404)"
+expect_text "No volumebackup with a name or ID of '$incr' exists."
 run 0 admin backup-delete --force "$full"
 run 0 tenant delete "$restored"
 expect_text "Request to delete volume $restored has been accepted."
@@ -182,7 +182,7 @@ for _ in $(seq 1 120); do
   [ "$rc" = 1 ] && break
   sleep 0.5
 done
-expect_text "(HTTP 404)"
+expect_text "No volumebackup with a name or ID of '$full' exists."
 run 0 tenant backup-list
 grep -qF "$full" <<<"$out" && fail "deleted backup still listed: $out"
 echo "cinderclient: every step passed"
