@@ -210,6 +210,12 @@ public sealed class BackupListQuery
     /// <summary>Exact or "like" match on a column; an administrator's key that is no column, or a value of the wrong type, matches nothing (as in Cinder).</summary>
     private static IQueryable<Backup> Filter(IQueryable<Backup> backups, string key, string value, bool like)
     {
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            // No column holds NUL (PostgreSQL text cannot), and the database would refuse the query.
+            return backups.Where(_ => false);
+        }
+
         switch (key)
         {
             case "name" or "display_name":

@@ -26,7 +26,7 @@ public static class BackupView
 
         if (version >= ApiVersion.BackupMetadata)
         {
-            view["metadata"] = BackupMetadata.View(backup.Metadata);
+            view["metadata"] = CinderMetadata.View(backup.Metadata);
         }
 
         if (version >= ApiVersion.BackupUserId && isAdmin)

@@ -57,7 +57,7 @@ public static class BackupsApi
             || !body.TryGetUuid("snapshot_id", out var snapshotId, out invalid)
             || !body.TryGetBoolean("incremental", out var incremental, out invalid)
             || !body.TryGetBoolean("force", out var force, out invalid)
-            || !BackupMetadata.TryRead(body, out var metadata, out invalid))
+            || !CinderMetadata.TryRead(body, out var metadata, out invalid))
         {
             return CinderFault.BadRequest(invalid ?? "Invalid input for field/attribute volume_id. Value: None. None is not of type 'string'");
         }
@@ -207,7 +207,7 @@ public static class BackupsApi
 
         if (!body.TryGetString("name", out var name, out var invalid)
             || !body.TryGetString("description", out var description, out invalid)
-            || !BackupMetadata.TryRead(body, out var metadata, out invalid))
+            || !CinderMetadata.TryRead(body, out var metadata, out invalid))
         {
             return CinderFault.BadRequest(invalid!);
         }

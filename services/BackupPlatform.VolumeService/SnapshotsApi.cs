@@ -30,7 +30,8 @@ public static class SnapshotsApi
 
         if (!body.TryGetUuid("volume_id", out var volumeId, out var invalid) || volumeId is null
             || !body.TryGetString("name", out var name, out invalid) || !body.TryGetString("description", out var description, out invalid)
-            || !body.TryGetBoolean("force", out var force, out invalid))
+            || !body.TryGetBoolean("force", out var force, out invalid)
+            || !CinderMetadata.TryRead(body, out var metadata, out invalid))
         {
             return CinderFault.BadRequest(invalid ?? "Invalid input for field/attribute snapshot: 'volume_id' is a required property.");
         }
@@ -56,7 +57,7 @@ public static class SnapshotsApi
             Description = description,
             Status = SnapshotStatus.Creating,
             Size = volume.Size,
-            Metadata = body.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object ? metadata.GetRawText() : null,
+            Metadata = metadata,
             CreatedAt = DateTime.UtcNow,
         };
         db.Snapshots.Add(snapshot);
@@ -81,6 +82,11 @@ public static class SnapshotsApi
         // The filters clients look snapshots up by; others are ignored, as Cinder ignores a tenant's unknown filters below 3.31.
         var name = http.Request.Query["name"].LastOrDefault();
         var status = http.Request.Query["status"].LastOrDefault();
+        if ((name ?? string.Empty).Contains('\0', StringComparison.Ordinal) || (status ?? string.Empty).Contains('\0', StringComparison.Ordinal))
+        {
+            return Results.Json(new { snapshots = Array.Empty<object>() });
+        }
+
         var volumeId = Guid.TryParse(http.Request.Query["volume_id"].LastOrDefault(), out var id) ? id : (Guid?)null;
         var snapshots = await db.Snapshots.AsNoTracking()
             .Where(s => s.ProjectId == project_id && !s.Deleted && (name == null || s.Name == name) && (status == null || s.Status == status) && (volumeId == null || s.VolumeId == volumeId))

@@ -34,6 +34,7 @@ public sealed class BadRequestTests(ApiDeploymentFixture fixture) : IClassFixtur
             (new { backup = new { volume_id = volume, force = 3 } }, "is not of type 'boolean'"),
             (new { backup = new { volume_id = volume, snapshot_id = "snap" } }, "'snap' is not a 'uuid'"),
             (new { backup = new { volume_id = volume, colour = "blue" } }, "Additional properties are not allowed ('colour' was unexpected)"),
+            (new { backup = new { volume_id = volume, name = "nul\0byte" } }, "It contains a NUL character."),
             (new { backup = new { volume_id = volume }, extra = 1 }, "Additional properties are not allowed ('extra' was unexpected)"),
         };
         foreach (var (body, expected) in cases)
@@ -56,6 +57,7 @@ public sealed class BadRequestTests(ApiDeploymentFixture fixture) : IClassFixtur
 
         Assert.Equal("available", (await _deployment.VolumeAsync(volume)).GetProperty("status").GetString());
         Assert.Equal(0, (await Deployment.ReadAsync(await _deployment.Api.GetAsync(Backups))).GetProperty("backups").GetArrayLength());
+        Assert.Equal(0, (await Deployment.ReadAsync(await _deployment.Api.GetAsync($"{Backups}/detail?name=%00&status=x%00"))).GetProperty("backups").GetArrayLength());
     }
 
     [Fact]

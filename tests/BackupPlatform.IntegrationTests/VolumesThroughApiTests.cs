@@ -72,5 +72,18 @@ public sealed class VolumesThroughApiTests(ApiDeploymentFixture fixture) : IClas
         Assert.Equal($"Volume {volumeId} could not be found.", await AssertFaultAsync(await api.GetAsync($"{root}/volumes/{volumeId}"), HttpStatusCode.NotFound, "itemNotFound"));
         await AssertFaultAsync(await api.GetAsync($"{root}/volumes/not-a-uuid"), HttpStatusCode.NotFound, "itemNotFound");
         Assert.Contains("size", await AssertFaultAsync(await SendAsync(api, HttpMethod.Post, $"{root}/volumes", new { volume = new { size = "big" } }), HttpStatusCode.BadRequest, "badRequest"), StringComparison.Ordinal);
+        Assert.Contains("metadata", await AssertFaultAsync(
+            await SendAsync(api, HttpMethod.Post, $"{root}/volumes", new { volume = new { size = 1, metadata = new { count = 3 } } }), HttpStatusCode.BadRequest, "badRequest"), StringComparison.Ordinal);
+        Assert.Empty((await AssertJsonAsync(await api.GetAsync($"{root}/volumes/detail?name=%00"), HttpStatusCode.OK)).GetProperty("volumes").EnumerateArray());
+
+        // Admin actions on a volume: reset to a known status only, force-delete from error.
+        var stuck = (await AssertJsonAsync(await SendAsync(api, HttpMethod.Post, $"{root}/volumes", new { volume = new { size = 1 } }), HttpStatusCode.Accepted)).GetProperty("volume").GetProperty("id").GetGuid();
+        var action = $"{root}/volumes/{stuck}/action";
+        await AssertFaultAsync(await SendAsync(_deployment.AdminApi, HttpMethod.Post, action, new Dictionary<string, object> { ["os-reset_status"] = new { status = "sideways" } }), HttpStatusCode.BadRequest, "badRequest");
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(_deployment.AdminApi, HttpMethod.Post, action, new Dictionary<string, object> { ["os-reset_status"] = new { status = "error_deleting" } })).StatusCode);
+        await AssertFaultAsync(await api.DeleteAsync($"{root}/volumes/{stuck}"), HttpStatusCode.BadRequest, "badRequest");
+        await AssertFaultAsync(await SendAsync(api, HttpMethod.Post, action, "{\"os-force_delete\": null}"), HttpStatusCode.Forbidden, "forbidden");
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(_deployment.AdminApi, HttpMethod.Post, action, "{\"os-force_delete\": null}")).StatusCode);
+        await AssertFaultAsync(await api.GetAsync($"{root}/volumes/{stuck}"), HttpStatusCode.NotFound, "itemNotFound");
     }
 }

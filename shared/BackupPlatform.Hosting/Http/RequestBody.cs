@@ -103,6 +103,14 @@ public static class RequestBody
             return false;
         }
 
+        // PostgreSQL text cannot hold NUL; refused here rather than failing in the database.
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            error = $"Invalid input for field/attribute {name}. Value: {JsonSerializer.Serialize(value)}. It contains a NUL character.";
+            value = null;
+            return false;
+        }
+
         return true;
     }
 

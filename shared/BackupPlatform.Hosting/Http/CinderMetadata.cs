@@ -1,13 +1,13 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace BackupPlatform.Api;
+namespace BackupPlatform.Hosting.Http;
 
 /// <summary>
-/// A backup's user metadata (3.43): a JSON object of strings, keys as Cinder's
-/// parameter_types.metadata allows them, stored as the object's JSON text.
+/// User metadata of a backup (3.43), volume or snapshot: a JSON object of strings, keys as Cinder's
+/// parameter_types.metadata allows them, stored as the object's JSON text (so a view can always read it back).
 /// </summary>
-public static partial class BackupMetadata
+public static partial class CinderMetadata
 {
     private const int MaxLength = 255;
 
@@ -36,7 +36,7 @@ public static partial class BackupMetadata
                 return false;
             }
 
-            if (entry.Value.ValueKind != JsonValueKind.String || entry.Value.GetString()!.Length > MaxLength)
+            if (entry.Value.ValueKind != JsonValueKind.String || entry.Value.GetString()!.Length > MaxLength || entry.Value.GetString()!.Contains('\0', StringComparison.Ordinal))
             {
                 error = $"Invalid input for field/attribute metadata. Value: {metadata}. The value of '{entry.Name}' must be a string of at most {MaxLength} characters.";
                 return false;
