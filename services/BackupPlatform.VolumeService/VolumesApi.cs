@@ -24,6 +24,8 @@ public static class VolumesApi
         project.MapGet("/volumes/{volume_id}/content", GetContentAsync);
     }
 
+    private static readonly string[] UnsupportedSources = ["snapshot_id", "source_volid", "backup_id", "imageRef", "consistencygroup_id", "group_id"];
+
     private static async Task<IResult> CreateAsync(string project_id, HttpContext http, VolumeCreator creator, VolumeServiceOptions options)
     {
         var (body, error) = await RequestBody.ReadAsync(http.Request, "volume");
@@ -41,6 +43,15 @@ public static class VolumesApi
             || !body.TryGetString("availability_zone", out var zone, out invalid))
         {
             return CinderFault.BadRequest(invalid!);
+        }
+
+        // The reference volume service makes empty volumes only; a source it would ignore is refused rather than silently dropped.
+        foreach (var source in UnsupportedSources)
+        {
+            if (body.TryGetProperty(source, out var value) && value.ValueKind != JsonValueKind.Null)
+            {
+                return CinderFault.BadRequest($"Invalid input received: creating a volume from {source} is not supported by this volume service.");
+            }
         }
 
         if (zone is not null && !options.Serves(zone))

@@ -45,6 +45,7 @@ public sealed class MicroversionTests(ApiDeploymentFixture fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(answer, Assert.Single(response.Headers.GetValues(VersionHeader)));
         Assert.Contains(VersionHeader, response.Headers.Vary);
+        Assert.StartsWith("req-", Assert.Single(response.Headers.GetValues("x-openstack-request-id")), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -75,6 +75,8 @@ public sealed class VolumesThroughApiTests(ApiDeploymentFixture fixture) : IClas
         Assert.Contains("metadata", await AssertFaultAsync(
             await SendAsync(api, HttpMethod.Post, $"{root}/volumes", new { volume = new { size = 1, metadata = new { count = 3 } } }), HttpStatusCode.BadRequest, "badRequest"), StringComparison.Ordinal);
         Assert.Empty((await AssertJsonAsync(await api.GetAsync($"{root}/volumes/detail?name=%00"), HttpStatusCode.OK)).GetProperty("volumes").EnumerateArray());
+        Assert.Contains("backup_id", await AssertFaultAsync(
+            await SendAsync(api, HttpMethod.Post, $"{root}/volumes", new { volume = new { size = 1, backup_id = Guid.NewGuid() } }, "3.47"), HttpStatusCode.BadRequest, "badRequest"), StringComparison.Ordinal);
 
         // Admin actions on a volume: reset to a known status only, force-delete from error.
         var stuck = (await AssertJsonAsync(await SendAsync(api, HttpMethod.Post, $"{root}/volumes", new { volume = new { size = 1 } }), HttpStatusCode.Accepted)).GetProperty("volume").GetProperty("id").GetGuid();

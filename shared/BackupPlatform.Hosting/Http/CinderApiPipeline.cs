@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackupPlatform.Hosting.Http;
 
 /// <summary>
-/// What every Cinder v3 request goes through before its endpoint: microversion negotiation (the
+/// What every Cinder v3 request goes through before its endpoint: a request id, microversion negotiation (the
 /// answer header on every /v3 response, faults included), the project-less URL form (3.67) turned
 /// into the classic one, and Cinder's fault body on every error the framework itself answers
 /// (unknown route, wrong method, a body Kestrel refused).
@@ -36,6 +36,14 @@ public static class CinderApiPipeline
 
     private static async Task NegotiateAsync(HttpContext http, Func<Task> next)
     {
+        // oslo's request-id middleware: cinderclient logs x-compute-request-id and forwards x-openstack-request-id as its global id.
+        var requestId = $"req-{Guid.NewGuid()}";
+        http.Response.OnStarting(() =>
+        {
+            http.Response.Headers["x-openstack-request-id"] = requestId;
+            http.Response.Headers["x-compute-request-id"] = requestId;
+            return Task.CompletedTask;
+        });
         var path = http.Request.Path;
         if (!path.StartsWithSegments("/v3", StringComparison.Ordinal, out var rest))
         {
