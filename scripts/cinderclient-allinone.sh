@@ -116,6 +116,9 @@ grep -qF "$full" <<<"$out" && fail "name filter listed $full: $out"
 expect_text "Backup in total: 1"
 run 0 tenant backup-list --sort name:asc --limit 1
 expect_text "$full"
+# The classic endpoint form (/v3/PROJECT), as openstackclient and older configurations use it.
+run 0 cinder --os-auth-type noauth --os-user-id tenant --os-project-id "$P" --os-endpoint "$BASE/v3/$P" backup-show "$incr"
+expect_field name cli-incr
 
 step "restore into a new volume"
 run 0 tenant backup-restore --name cli-restored "$incr"
