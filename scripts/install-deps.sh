@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs, when missing, the Debian packages the test servers need (idempotent; run as root).
+# Installs, when missing, the Debian packages the test servers and client tests need (idempotent; run as root).
 # PostgreSQL 15 is usually preinstalled; RabbitMQ ~11 s, the Swift set ~21 s, memcached ~7 s on a warm mirror.
 # No service starts on install here (policy-rc.d); our own scripts start them on loopback.
 set -euo pipefail
 PKGS=(postgresql-15 rabbitmq-server swift swift-proxy swift-object swift-container swift-account
-      memcached python3-swiftclient attr bc curl)
+      memcached python3-swiftclient attr bc curl
+      python3-cinderclient)  # the real cinder CLI, for scripts/cinderclient-allinone.sh
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -37,11 +37,12 @@ public static class AllInOneApp
             WorkerApp.Bus(builder.Configuration));
 
         var app = builder.Build();
-        app.UseCinderFaults();
+        app.UseCinderApi();
         app.MapHealth();
         app.MapApi();
         app.MapVolumesApi();
         app.MapSnapshotsApi();
+        app.MapCinderFallback();
         var auth = app.Services.GetRequiredService<BackupPlatform.Hosting.Http.AuthOptions>();
         if (!auth.IsTokenMode)
         {

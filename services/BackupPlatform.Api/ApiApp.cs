@@ -18,9 +18,11 @@ public static class ApiApp
         builder.Services.AddApi(builder.Configuration);
         builder.Services.AddBackupPlatformBus(builder.Configuration, Bus);
         var app = builder.Build();
-        app.UseCinderFaults();
+        app.UseCinderApi();
         app.MapHealth();
         app.MapApi();
+        app.MapVolumesProxy(app.Services.GetRequiredService<VolumeServiceClientOptions>());
+        app.MapCinderFallback();
         return app;
     }
 
@@ -32,6 +34,7 @@ public static class ApiApp
         services.AddSingleton(configuration.GetSection(QuotaOptions.Section).Get<QuotaOptions>() ?? new QuotaOptions());
         services.AddServicesApi(configuration);
         services.AddAdminOperations(configuration);
+        services.AddHttpClient(VolumesProxy.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         return services;
     }
 

@@ -28,14 +28,10 @@ public static class BackupActionsApi
     private static async Task<IResult> ActionAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db, OutboxSignal outbox)
     {
         var identity = RequestIdentity.Of(http);
-        JsonElement body;
-        try
+        var (body, error) = await RequestBody.ReadDocumentAsync(http.Request);
+        if (error is not null)
         {
-            body = (await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted)).RootElement;
-        }
-        catch (JsonException e)
-        {
-            return CinderFault.BadRequest($"Malformed request body: {e.Message}");
+            return error;
         }
 
         if (body.ValueKind != JsonValueKind.Object || body.EnumerateObject().Count() != 1)
@@ -54,10 +50,10 @@ public static class BackupActionsApi
             return CinderFault.Forbidden($"Policy doesn't allow volume_extension:backup_admin_actions:{action.Name[3..]} to be performed.");
         }
 
-        var backup = await FindAsync(db, project_id, backup_id, http.RequestAborted);
+        var backup = await BackupLookup.FindAsync(db, http, project_id, backup_id);
         if (backup is null)
         {
-            return CinderFault.NotFound($"Backup {backup_id} could not be found.");
+            return BackupLookup.NotFound(backup_id);
         }
 
         return action.Name == "os-reset_status"
@@ -119,10 +115,10 @@ public static class BackupActionsApi
             return CinderFault.Forbidden("Policy doesn't allow backup:export-import to be performed.");
         }
 
-        var backup = await FindAsync(db, project_id, backup_id, http.RequestAborted);
+        var backup = await BackupLookup.FindAsync(db, http, project_id, backup_id);
         if (backup is null)
         {
-            return CinderFault.NotFound($"Backup {backup_id} could not be found.");
+            return BackupLookup.NotFound(backup_id);
         }
 
         if (backup.Status != BackupStatus.Available)
@@ -148,7 +144,7 @@ public static class BackupActionsApi
             return CinderFault.Forbidden("Policy doesn't allow backup:export-import to be performed.");
         }
 
-        var (body, error) = await RequestBody.ReadAsync(http.Request, "backup-record");
+        var (body, error) = await RequestBody.ReadAsync(http.Request, "backup-record", allowedKeys: ["backup_service", "backup_url"]);
         if (error is not null)
         {
             return error;
@@ -226,9 +222,4 @@ public static class BackupActionsApi
     }
 
     private static void Notify(BackupDbContext db, Backup backup, string eventType) => db.Publish(BackupNotifications.Of(backup, eventType));
-
-    private static Task<Backup?> FindAsync(BackupDbContext db, string projectId, string backupId, CancellationToken cancellationToken) =>
-        Guid.TryParse(backupId, out var id)
-            ? db.Backups.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id && b.ProjectId == projectId && !b.Deleted, cancellationToken)
-            : Task.FromResult<Backup?>(null);
 }

@@ -3,7 +3,10 @@ using BackupPlatform.Hosting.Http;
 
 namespace BackupPlatform.Api;
 
-/// <summary>Cinder's backup views (cinder/api/views/backups.py): summary and detail, with exactly their fields.</summary>
+/// <summary>
+/// Cinder's backup views (cinder/api/views/backups.py, v3/views/backups.py): summary and detail, with
+/// exactly their fields; the detail grows with the microversion, and shows owner fields to administrators only.
+/// </summary>
 public static class BackupView
 {
     public static Dictionary<string, object?> Summary(Backup backup, HttpRequest request) => new()
@@ -13,7 +16,28 @@ public static class BackupView
         ["links"] = Links(backup, request),
     };
 
-    public static Dictionary<string, object?> Detail(Backup backup, HttpRequest request) => new()
+    public static Dictionary<string, object?> Detail(Backup backup, HttpRequest request, ApiVersion version, bool isAdmin)
+    {
+        var view = Detail(backup, request);
+        if (version >= ApiVersion.BackupProjectAttribute && isAdmin)
+        {
+            view["os-backup-project-attr:project_id"] = backup.ProjectId;
+        }
+
+        if (version >= ApiVersion.BackupMetadata)
+        {
+            view["metadata"] = CinderMetadata.View(backup.Metadata);
+        }
+
+        if (version >= ApiVersion.BackupUserId && isAdmin)
+        {
+            view["user_id"] = backup.UserId;
+        }
+
+        return view;
+    }
+
+    private static Dictionary<string, object?> Detail(Backup backup, HttpRequest request) => new()
     {
         ["id"] = backup.Id,
         ["name"] = backup.DisplayName,

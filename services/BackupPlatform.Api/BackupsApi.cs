@@ -21,13 +21,24 @@ public static class BackupsApi
         project.MapGet("/backups", (string project_id, HttpContext http, BackupDbContext db) => ListAsync(project_id, http, db, detail: false));
         project.MapGet("/backups/detail", (string project_id, HttpContext http, BackupDbContext db) => ListAsync(project_id, http, db, detail: true));
         project.MapGet("/backups/{backup_id}", ShowAsync);
+        project.MapPut("/backups/{backup_id}", UpdateAsync);
         project.MapDelete("/backups/{backup_id}", DeleteAsync);
         project.MapPost("/backups/{backup_id}/restore", RestoreAsync);
     }
 
+    /// <summary>The keys of a create request at 3.0; metadata joins at 3.43, availability_zone at 3.51 (below, they are unknown keys).</summary>
+    private static readonly string[] CreateKeys = ["volume_id", "container", "description", "incremental", "force", "name", "snapshot_id"];
+
     private static async Task<IResult> CreateAsync(string project_id, HttpContext http, BackupDbContext db, VolumeServiceClient volumes, OutboxSignal outbox, QuotaOptions quotas)
     {
-        var (body, error) = await RequestBody.ReadAsync(http.Request, "backup");
+        var version = ApiVersion.Of(http);
+        string[] allowed =
+        [
+            .. CreateKeys,
+            .. version >= ApiVersion.BackupMetadata ? ["metadata"] : Array.Empty<string>(),
+            .. version >= ApiVersion.BackupAvailabilityZone ? ["availability_zone"] : Array.Empty<string>(),
+        ];
+        var (body, error) = await RequestBody.ReadAsync(http.Request, "backup", allowedKeys: allowed);
         if (error is not null)
         {
             return error;
@@ -45,7 +56,8 @@ public static class BackupsApi
             || !body.TryGetString("availability_zone", out var zone, out invalid)
             || !body.TryGetUuid("snapshot_id", out var snapshotId, out invalid)
             || !body.TryGetBoolean("incremental", out var incremental, out invalid)
-            || !body.TryGetBoolean("force", out var force, out invalid))
+            || !body.TryGetBoolean("force", out var force, out invalid)
+            || !CinderMetadata.TryRead(body, out var metadata, out invalid))
         {
             return CinderFault.BadRequest(invalid ?? "Invalid input for field/attribute volume_id. Value: None. None is not of type 'string'");
         }
@@ -94,6 +106,7 @@ public static class BackupsApi
             DataTimestamp = volume.SnapshotCreatedAt ?? now,
             DisplayName = name,
             DisplayDescription = description,
+            Metadata = metadata,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -137,31 +150,126 @@ public static class BackupsApi
         return candidates.OrderByDescending(b => b.DataTimestamp).FirstOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// One page of the caller's backups. The ids of every match are read first (in order), so that
+    /// marker, offset and count work for any sort key; only the page's rows are then loaded.
+    /// </summary>
     private static async Task<IResult> ListAsync(string project_id, HttpContext http, BackupDbContext db, bool detail)
     {
-        var backups = await db.Backups.AsNoTracking()
-            .Where(b => b.ProjectId == project_id && !b.Deleted)
-            .OrderByDescending(b => b.CreatedAt)
-            .Take(1000)
-            .ToListAsync(http.RequestAborted);
-        return Results.Json(new
+        var identity = RequestIdentity.Of(http);
+        var version = ApiVersion.Of(http);
+        var (query, error) = BackupListQuery.Parse(http.Request.Query, version, identity.IsAdmin);
+        if (error is not null)
         {
-            backups = backups.Select(b => detail ? BackupView.Detail(b, http.Request) : BackupView.Summary(b, http.Request)),
-        });
+            return error;
+        }
+
+        var ids = await query!.Apply(db.Backups.AsNoTracking(), project_id).Select(b => b.Id).ToListAsync(http.RequestAborted);
+        var start = 0;
+        if (query.Marker is not null)
+        {
+            var marker = Guid.TryParse(query.Marker, out var markerId) ? ids.IndexOf(markerId) : -1;
+            if (marker < 0)
+            {
+                return CinderFault.NotFound($"Marker {query.Marker} could not be found.");
+            }
+
+            start = marker + 1;
+        }
+
+        var pageIds = ids.Skip(start).Skip(query.Offset).Take(query.PageSize).ToList();
+        var rows = await db.Backups.AsNoTracking().Where(b => pageIds.Contains(b.Id)).ToDictionaryAsync(b => b.Id, http.RequestAborted);
+        var page = pageIds.Where(rows.ContainsKey).Select(id => rows[id]).ToList();
+
+        var envelope = new Dictionary<string, object>
+        {
+            ["backups"] = page.Select(b => detail ? BackupView.Detail(b, http.Request, version, identity.IsAdmin) : BackupView.Summary(b, http.Request)).ToList(),
+        };
+        if (query.PageSize > 0 && page.Count == query.PageSize)
+        {
+            envelope["backups_links"] = new[] { new Dictionary<string, string> { ["rel"] = "next", ["href"] = NextPage(http.Request, page[^1].Id) } };
+        }
+
+        if (query.WithCount)
+        {
+            envelope["count"] = ids.Count;
+        }
+
+        return Results.Json(envelope);
+    }
+
+    /// <summary>The same query with marker = the page's last id. Unlike Cinder (which always links the summary list), a detail page links the next detail page.</summary>
+    private static string NextPage(HttpRequest request, Guid lastId)
+    {
+        var query = request.Query.Where(q => q.Key != "marker").SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v)))
+            .Append(KeyValuePair.Create("marker", (string?)lastId.ToString()));
+        return $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{QueryString.Create(query)}";
     }
 
     private static async Task<IResult> ShowAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db)
     {
-        var backup = await FindAsync(db, project_id, backup_id, http.RequestAborted);
-        return backup is null ? BackupNotFound(backup_id) : Results.Json(new { backup = BackupView.Detail(backup, http.Request) });
+        var backup = await BackupLookup.FindAsync(db, http, project_id, backup_id);
+        return backup is null
+            ? BackupLookup.NotFound(backup_id)
+            : Results.Json(new { backup = BackupView.Detail(backup, http.Request, ApiVersion.Of(http), RequestIdentity.Of(http).IsAdmin) });
+    }
+
+    /// <summary>PUT (3.9): name and description, metadata from 3.43 (it replaces the whole set). A key present with null clears the field.</summary>
+    private static async Task<IResult> UpdateAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db)
+    {
+        var version = ApiVersion.Of(http);
+        if (version < ApiVersion.BackupUpdate)
+        {
+            return CinderFault.NotFound();
+        }
+
+        string[] allowed = version >= ApiVersion.BackupMetadata ? ["name", "description", "metadata"] : ["name", "description"];
+        var (body, error) = await RequestBody.ReadAsync(http.Request, "backup", allowedKeys: allowed);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!body.TryGetString("name", out var name, out var invalid)
+            || !body.TryGetString("description", out var description, out invalid)
+            || !CinderMetadata.TryRead(body, out var metadata, out invalid))
+        {
+            return CinderFault.BadRequest(invalid!);
+        }
+
+        var found = await BackupLookup.FindAsync(db, http, project_id, backup_id);
+        if (found is null)
+        {
+            return BackupLookup.NotFound(backup_id);
+        }
+
+        var backup = await db.Backups.SingleAsync(b => b.Id == found.Id, http.RequestAborted);
+        if (body.TryGetProperty("name", out _))
+        {
+            backup.DisplayName = name;
+        }
+
+        if (body.TryGetProperty("description", out _))
+        {
+            backup.DisplayDescription = description;
+        }
+
+        if (body.TryGetProperty("metadata", out _))
+        {
+            backup.Metadata = metadata;
+        }
+
+        backup.UpdatedAt = DateTime.UtcNow;
+        await db.SaveChangesAsync(CancellationToken.None);
+        return Results.Json(new { backup = BackupView.Summary(backup, http.Request) });
     }
 
     private static async Task<IResult> DeleteAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db, OutboxSignal outbox)
     {
-        var backup = await FindAsync(db, project_id, backup_id, http.RequestAborted);
+        var backup = await BackupLookup.FindAsync(db, http, project_id, backup_id);
         if (backup is null)
         {
-            return BackupNotFound(backup_id);
+            return BackupLookup.NotFound(backup_id);
         }
 
         if (backup.NumDependentBackups > 0)
@@ -188,7 +296,7 @@ public static class BackupsApi
 
     private static async Task<IResult> RestoreAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db, VolumeServiceClient volumes, OutboxSignal outbox)
     {
-        var (body, error) = await RequestBody.ReadAsync(http.Request, "restore", rootMayBeNull: true);
+        var (body, error) = await RequestBody.ReadAsync(http.Request, "restore", rootMayBeNull: true, allowedKeys: ["volume_id", "name"]);
         if (error is not null)
         {
             return error;
@@ -199,10 +307,10 @@ public static class BackupsApi
             return CinderFault.BadRequest(invalid!);
         }
 
-        var backup = await FindAsync(db, project_id, backup_id, http.RequestAborted);
+        var backup = await BackupLookup.FindAsync(db, http, project_id, backup_id);
         if (backup is null)
         {
-            return BackupNotFound(backup_id);
+            return BackupLookup.NotFound(backup_id);
         }
 
         if (backup.Status != BackupStatus.Available)
@@ -265,11 +373,4 @@ public static class BackupsApi
             new { restore = new Dictionary<string, object> { ["backup_id"] = backup.Id, ["volume_id"] = volume.VolumeId, ["volume_name"] = volumeName } },
             statusCode: StatusCodes.Status202Accepted);
     }
-
-    private static IResult BackupNotFound(string backupId) => CinderFault.NotFound($"Backup {backupId} could not be found.");
-
-    private static Task<Backup?> FindAsync(BackupDbContext db, string projectId, string backupId, CancellationToken cancellationToken) =>
-        Guid.TryParse(backupId, out var id)
-            ? db.Backups.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id && b.ProjectId == projectId && !b.Deleted, cancellationToken)
-            : Task.FromResult<Backup?>(null);
 }

@@ -58,14 +58,10 @@ public static class ServicesApi
             return CinderFault.NotFound($"Unknown action {action}.");
         }
 
-        System.Text.Json.JsonElement body;
-        try
+        var (body, error) = await RequestBody.ReadDocumentAsync(http.Request);
+        if (error is not null)
         {
-            body = (await System.Text.Json.JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted)).RootElement;
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            return CinderFault.BadRequest($"Malformed request body: {e.Message}");
+            return error;
         }
 
         string? invalid = null;

@@ -1,10 +1,12 @@
+using BackupPlatform.Hosting.Http;
+
 namespace BackupPlatform.Api;
 
 /// <summary>The versions document every cinder command reads first (cinder/api/versions.py): 300 at /, 200 at /v3/.</summary>
 public static class VersionsApi
 {
-    public const string MinVersion = "3.0";
-    public const string MaxVersion = "3.71";
+    private static readonly string MinVersion = ApiVersion.Min.ToString();
+    private static readonly string MaxVersion = ApiVersion.Max.ToString();
 
     public static void MapVersionsApi(this IEndpointRouteBuilder endpoints)
     {

@@ -17,9 +17,12 @@ public static class SnapshotsApi
         project.MapDelete("/snapshots/{snapshot_id}", DeleteAsync);
     }
 
+    /// <summary>Cinder's snapshot create schema (additionalProperties: false).</summary>
+    private static readonly string[] CreateKeys = ["volume_id", "name", "display_name", "description", "display_description", "force", "metadata"];
+
     private static async Task<IResult> CreateAsync(string project_id, HttpContext http, VolumeDbContext db, VolumeFiles files)
     {
-        var (body, error) = await RequestBody.ReadAsync(http.Request, "snapshot");
+        var (body, error) = await RequestBody.ReadAsync(http.Request, "snapshot", allowedKeys: CreateKeys);
         if (error is not null)
         {
             return error;
@@ -27,7 +30,8 @@ public static class SnapshotsApi
 
         if (!body.TryGetUuid("volume_id", out var volumeId, out var invalid) || volumeId is null
             || !body.TryGetString("name", out var name, out invalid) || !body.TryGetString("description", out var description, out invalid)
-            || !body.TryGetBoolean("force", out var force, out invalid))
+            || !body.TryGetBoolean("force", out var force, out invalid)
+            || !CinderMetadata.TryRead(body, out var metadata, out invalid))
         {
             return CinderFault.BadRequest(invalid ?? "Invalid input for field/attribute snapshot: 'volume_id' is a required property.");
         }
@@ -53,7 +57,7 @@ public static class SnapshotsApi
             Description = description,
             Status = SnapshotStatus.Creating,
             Size = volume.Size,
-            Metadata = body.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object ? metadata.GetRawText() : null,
+            Metadata = metadata,
             CreatedAt = DateTime.UtcNow,
         };
         db.Snapshots.Add(snapshot);
@@ -75,7 +79,18 @@ public static class SnapshotsApi
 
     private static async Task<IResult> ListAsync(string project_id, HttpContext http, VolumeDbContext db)
     {
-        var snapshots = await db.Snapshots.AsNoTracking().Where(s => s.ProjectId == project_id && !s.Deleted).OrderByDescending(s => s.CreatedAt).ToListAsync(http.RequestAborted);
+        // The filters clients look snapshots up by; others are ignored, as Cinder ignores a tenant's unknown filters below 3.31.
+        var name = http.Request.Query["name"].LastOrDefault();
+        var status = http.Request.Query["status"].LastOrDefault();
+        if ((name ?? string.Empty).Contains('\0', StringComparison.Ordinal) || (status ?? string.Empty).Contains('\0', StringComparison.Ordinal))
+        {
+            return Results.Json(new { snapshots = Array.Empty<object>() });
+        }
+
+        var volumeId = Guid.TryParse(http.Request.Query["volume_id"].LastOrDefault(), out var id) ? id : (Guid?)null;
+        var snapshots = await db.Snapshots.AsNoTracking()
+            .Where(s => s.ProjectId == project_id && !s.Deleted && (name == null || s.Name == name) && (status == null || s.Status == status) && (volumeId == null || s.VolumeId == volumeId))
+            .OrderByDescending(s => s.CreatedAt).ToListAsync(http.RequestAborted);
         return Results.Json(new { snapshots = snapshots.Select(View) });
     }
 

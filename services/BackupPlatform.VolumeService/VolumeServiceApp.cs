@@ -20,11 +20,12 @@ public static class VolumeServiceApp
         builder.Services.AddVolumeService(builder.Configuration);
         builder.Services.AddBackupPlatformBus(builder.Configuration, Bus);
         var app = builder.Build();
-        app.UseCinderFaults();
+        app.UseCinderApi();
         app.MapHealth();
         app.MapVolumesApi();
         app.MapSnapshotsApi();
         app.MapVolumeContractApi();
+        app.MapCinderFallback();
         return app;
     }
 

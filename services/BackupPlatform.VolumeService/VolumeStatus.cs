@@ -13,6 +13,13 @@ public static class VolumeStatus
     public const string ErrorRestoring = "error_restoring";
     public const string Uploading = "uploading";
 
+    /// <summary>Every status Cinder knows (cinder/objects/fields.py VolumeStatus): what os-reset_status accepts.</summary>
+    public static readonly string[] All =
+    [
+        Creating, Available, "reserved", "attaching", "detaching", InUse, "maintenance", Deleting, "awaiting-transfer", Error, "error_deleting",
+        BackingUp, RestoringBackup, "error_backing-up", ErrorRestoring, "error_extending", "downloading", Uploading, "retyping", "extending",
+    ];
+
     /// <summary>Statuses from which Cinder lets a volume be deleted.</summary>
     public static readonly string[] Deletable = [Available, InUse, Error, ErrorRestoring, "error_extending", "error_managing"];
 }

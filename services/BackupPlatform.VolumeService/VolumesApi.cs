@@ -24,6 +24,8 @@ public static class VolumesApi
         project.MapGet("/volumes/{volume_id}/content", GetContentAsync);
     }
 
+    private static readonly string[] UnsupportedSources = ["snapshot_id", "source_volid", "backup_id", "imageRef", "consistencygroup_id", "group_id"];
+
     private static async Task<IResult> CreateAsync(string project_id, HttpContext http, VolumeCreator creator, VolumeServiceOptions options)
     {
         var (body, error) = await RequestBody.ReadAsync(http.Request, "volume");
@@ -43,15 +45,23 @@ public static class VolumesApi
             return CinderFault.BadRequest(invalid!);
         }
 
+        // The reference volume service makes empty volumes only; a source it would ignore is refused rather than silently dropped.
+        foreach (var source in UnsupportedSources)
+        {
+            if (body.TryGetProperty(source, out var value) && value.ValueKind != JsonValueKind.Null)
+            {
+                return CinderFault.BadRequest($"Invalid input received: creating a volume from {source} is not supported by this volume service.");
+            }
+        }
+
         if (zone is not null && !options.Serves(zone))
         {
             return CinderFault.BadRequest($"Invalid input received: Availability zone '{zone}' is invalid.");
         }
 
-        string? metadata = null;
-        if (body.TryGetProperty("metadata", out var metadataElement) && metadataElement.ValueKind == JsonValueKind.Object)
+        if (!CinderMetadata.TryRead(body, out var metadata, out invalid))
         {
-            metadata = metadataElement.GetRawText();
+            return CinderFault.BadRequest(invalid!);
         }
 
         var identity = RequestIdentity.Of(http);
@@ -62,7 +72,18 @@ public static class VolumesApi
     private static async Task<IResult> ListAsync(string project_id, HttpContext http, VolumeDbContext db, bool detail)
     {
         var identity = RequestIdentity.Of(http);
-        var volumes = await db.Volumes.AsNoTracking().Where(v => v.ProjectId == project_id && !v.Deleted).OrderByDescending(v => v.CreatedAt).ToListAsync(http.RequestAborted);
+        // cinderclient finds a volume by name with ?all_tenants=1&name=X: honoured for administrators, ignored for tenants.
+        var name = http.Request.Query["name"].LastOrDefault();
+        var status = http.Request.Query["status"].LastOrDefault();
+        if ((name ?? string.Empty).Contains('\0', StringComparison.Ordinal) || (status ?? string.Empty).Contains('\0', StringComparison.Ordinal))
+        {
+            return Results.Json(new { volumes = Array.Empty<object>() });
+        }
+
+        var allTenants = identity.IsAdmin && http.Request.Query["all_tenants"].LastOrDefault() is "1" or "true" or "True";
+        var volumes = await db.Volumes.AsNoTracking()
+            .Where(v => (allTenants || v.ProjectId == project_id) && !v.Deleted && (name == null || v.Name == name) && (status == null || v.Status == status))
+            .OrderByDescending(v => v.CreatedAt).ToListAsync(http.RequestAborted);
         return Results.Json(new
         {
             volumes = volumes.Select(v => detail ? VolumeView.Detail(v, http.Request, identity.IsAdmin) : VolumeView.Summary(v, http.Request)),
@@ -100,23 +121,43 @@ public static class VolumesApi
         return Results.StatusCode(StatusCodes.Status202Accepted);
     }
 
-    /// <summary>Admin os-reset_status on a volume: sets any Cinder volume status, e.g. in-use for a volume attached elsewhere.</summary>
-    private static async Task<IResult> ActionAsync(string project_id, string volume_id, HttpContext http, VolumeDbContext db)
+    /// <summary>
+    /// Admin actions on a volume: os-reset_status sets any Cinder volume status (e.g. in-use for a volume
+    /// attached elsewhere); os-force_delete deletes in any status but a reservation's (backing-up, restoring-backup).
+    /// </summary>
+    private static async Task<IResult> ActionAsync(string project_id, string volume_id, HttpContext http, VolumeDbContext db, VolumeFiles files)
     {
-        var (body, error) = await RequestBody.ReadAsync(http.Request, "os-reset_status");
+        var (root, error) = await RequestBody.ReadDocumentAsync(http.Request);
         if (error is not null)
         {
             return error;
         }
 
-        if (!RequestIdentity.Of(http).IsAdmin)
+        if (root.ValueKind != JsonValueKind.Object || root.EnumerateObject().Count() != 1)
         {
-            return CinderFault.Forbidden("Policy doesn't allow volume_extension:volume_admin_actions:reset_status to be performed.");
+            return CinderFault.BadRequest("There is either no action or more than one action in the request body.");
         }
 
-        if (!body.TryGetString("status", out var status, out var invalid) || status is null)
+        var action = root.EnumerateObject().Single();
+        if (action.Name is not ("os-reset_status" or "os-force_delete"))
+        {
+            return CinderFault.BadRequest($"There is no such action: {action.Name}");
+        }
+
+        if (!RequestIdentity.Of(http).IsAdmin)
+        {
+            return CinderFault.Forbidden($"Policy doesn't allow volume_extension:volume_admin_actions:{action.Name[3..]} to be performed.");
+        }
+
+        string? status = null;
+        if (action.Name == "os-reset_status" && (!action.Value.TryGetString("status", out status, out var invalid) || status is null))
         {
             return CinderFault.BadRequest(invalid ?? "Invalid input for field/attribute status: 'status' is a required property.");
+        }
+
+        if (status is not null && !VolumeStatus.All.Contains(status))
+        {
+            return CinderFault.BadRequest($"Invalid input for field/attribute status. Value: {status}. '{status}' is not one of the volume statuses.");
         }
 
         var volume = await FindAsync(db, project_id, volume_id, http.RequestAborted);
@@ -126,7 +167,21 @@ public static class VolumesApi
         }
 
         var now = DateTime.UtcNow;
-        await db.Volumes.Where(v => v.Id == volume.Id).ExecuteUpdateAsync(s => s.SetProperty(v => v.Status, status).SetProperty(v => v.UpdatedAt, now), http.RequestAborted);
+        if (status is not null)
+        {
+            await db.Volumes.Where(v => v.Id == volume.Id).ExecuteUpdateAsync(s => s.SetProperty(v => v.Status, status).SetProperty(v => v.UpdatedAt, now), http.RequestAborted);
+            return Results.StatusCode(StatusCodes.Status202Accepted);
+        }
+
+        var rows = await db.Volumes
+            .Where(v => v.Id == volume.Id && !v.Deleted && v.Status != VolumeStatus.BackingUp && v.Status != VolumeStatus.RestoringBackup)
+            .ExecuteUpdateAsync(s => s.SetProperty(v => v.Deleted, true).SetProperty(v => v.Status, "deleted").SetProperty(v => v.DeletedAt, now), http.RequestAborted);
+        if (rows == 0)
+        {
+            return CinderFault.BadRequest($"Invalid volume: Volume {volume.Id} is in use by a backup or restore (status {volume.Status}).");
+        }
+
+        files.Delete(volume.Id);
         return Results.StatusCode(StatusCodes.Status202Accepted);
     }
 

@@ -297,10 +297,21 @@ public sealed class Deployment : IAsyncDisposable
     private static string Address(WebApplication host) =>
         host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
-    private static HttpClient Client(WebApplication host, string user = "tenant")
+    /// <summary>A client of the API as another caller (noauth user:project); the caller disposes it.</summary>
+    public HttpClient ApiAs(string user, string project) => Client(ApiHost, user, project);
+
+    /// <summary>A client of the volume service as another caller; the caller disposes it.</summary>
+    public HttpClient VolumesAs(string user, string project)
+    {
+        var client = new HttpClient { BaseAddress = Volumes.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Add("X-Auth-Token", $"{user}:{project}");
+        return client;
+    }
+
+    private static HttpClient Client(WebApplication host, string user = "tenant", string project = Project)
     {
         var client = new HttpClient { BaseAddress = new Uri(Address(host)), Timeout = TimeSpan.FromMinutes(2) };
-        client.DefaultRequestHeaders.Add("X-Auth-Token", $"{user}:{Project}");
+        client.DefaultRequestHeaders.Add("X-Auth-Token", $"{user}:{project}");
         return client;
     }
 }

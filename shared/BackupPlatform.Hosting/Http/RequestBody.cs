@@ -8,27 +8,29 @@ public static class RequestBody
 {
     public const int MaxBytes = 1024 * 1024;
 
-    public static async Task<(JsonElement Body, IResult? Error)> ReadAsync(HttpRequest request, string rootKey, bool rootMayBeNull = false)
+    /// <param name="allowedKeys">When given, the root object and the body may hold no other keys (Cinder's additionalProperties: false).</param>
+    public static async Task<(JsonElement Body, IResult? Error)> ReadAsync(HttpRequest request, string rootKey, bool rootMayBeNull = false, IReadOnlyCollection<string>? allowedKeys = null)
     {
-        JsonDocument document;
-        try
+        var (root, parseError) = await ReadDocumentAsync(request);
+        if (parseError is not null)
         {
-            if (request.ContentLength > MaxBytes)
-            {
-                return (default, CinderFault.BadRequest($"Request body is larger than {MaxBytes} bytes."));
-            }
-
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-        }
-        catch (JsonException e)
-        {
-            return (default, CinderFault.BadRequest($"Malformed request body: {e.Message}"));
+            return (default, parseError);
         }
 
-        var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(rootKey, out var body))
         {
             return (default, CinderFault.BadRequest($"Invalid input for field/attribute {rootKey}. Value: missing. '{rootKey}' is a required property"));
+        }
+
+        if (allowedKeys is not null && root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n != rootKey) is { } extraRoot)
+        {
+            return (default, CinderFault.BadRequest($"Invalid input for field/attribute request body. Additional properties are not allowed ('{extraRoot}' was unexpected)"));
+        }
+
+        if (allowedKeys is not null && body.ValueKind == JsonValueKind.Object
+            && body.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !allowedKeys.Contains(n)) is { } extra)
+        {
+            return (default, CinderFault.BadRequest($"Invalid input for field/attribute {rootKey}. Additional properties are not allowed ('{extra}' was unexpected)"));
         }
 
         if (body.ValueKind == JsonValueKind.Null && rootMayBeNull)
@@ -43,6 +45,40 @@ public static class RequestBody
 
         return (body, null);
     }
+
+    /// <summary>
+    /// The whole body as a JSON document, at most <see cref="MaxBytes"/> bytes whether or not it announces
+    /// its length. Empty, malformed or oversized → a 400 that says which.
+    /// </summary>
+    public static async Task<(JsonElement Root, IResult? Error)> ReadDocumentAsync(HttpRequest request)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            return (default, TooLarge());
+        }
+
+        var limit = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
+        if (limit is { IsReadOnly: false })
+        {
+            limit.MaxRequestBodySize = MaxBytes;
+        }
+
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException e)
+        {
+            return (default, CinderFault.BadRequest($"Malformed request body: {e.Message}"));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (default, TooLarge());
+        }
+    }
+
+    private static IResult TooLarge() => CinderFault.BadRequest($"Request body is larger than {MaxBytes} bytes.");
 
     /// <summary>A string property that may be absent or null; wrong type → error text.</summary>
     public static bool TryGetString(this JsonElement body, string name, out string? value, out string? error, int maxLength = 255)
@@ -64,6 +100,14 @@ public static class RequestBody
         if (value!.Length > maxLength)
         {
             error = $"Invalid input for field/attribute {name}. Value: {value}. '{value}' is too long";
+            return false;
+        }
+
+        // PostgreSQL text cannot hold NUL; refused here rather than failing in the database.
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            error = $"Invalid input for field/attribute {name}. Value: {JsonSerializer.Serialize(value)}. It contains a NUL character.";
+            value = null;
             return false;
         }
 
