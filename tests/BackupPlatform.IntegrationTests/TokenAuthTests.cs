@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using BackupPlatform.Data;
 
 namespace BackupPlatform.IntegrationTests;
 
@@ -14,15 +13,17 @@ public sealed class TokenAuthTests
         var api = await deployment.StartExtraApiAsync("--BackupPlatform:Auth:Mode=token");
         var volume = await deployment.CreateVolumeAsync(1);
 
-        string tenant, admin, expired;
-        AuthToken tenantRow;
+        // Issued with the admin tool, as an operator would: the secret alone on the first line, its id after.
+        var tenant = await IssueAsync(deployment, "--user", "alice", "--project", Deployment.Project, "--description", "test tenant");
+        var admin = await IssueAsync(deployment, "--user", "ops", "--project", "adminproject", "--roles", "admin,member", "--expires-in", "1d");
+        var expired = await IssueAsync(deployment, "--user", "bob", "--project", Deployment.Project, "--expires-in", "00:00:00.001");
+        string tenantId;
         await using (var db = deployment.BackupDb())
         {
-            (tenant, tenantRow) = await AuthTokens.IssueAsync(db, "alice", Deployment.Project, "member", null, "test tenant", CancellationToken.None);
-            (admin, _) = await AuthTokens.IssueAsync(db, "ops", "adminproject", "admin,member", TimeSpan.FromDays(1), null, CancellationToken.None);
-            (expired, _) = await AuthTokens.IssueAsync(db, "bob", Deployment.Project, "member", TimeSpan.FromMilliseconds(1), null, CancellationToken.None);
-            Assert.NotEqual(tenant, tenantRow.TokenHash);
+            Assert.Equal(3, db.AuthTokens.Count());
             Assert.DoesNotContain(db.AuthTokens, t => t.TokenHash == tenant);
+            tenantId = db.AuthTokens.Single(t => t.UserId == "alice").TokenHash[..12];
+            Assert.Equal("admin,member", db.AuthTokens.Single(t => t.UserId == "ops").Roles);
         }
 
         using var anonymous = new HttpClient { BaseAddress = api };
@@ -50,13 +51,21 @@ public sealed class TokenAuthTests
         Assert.Equal(HttpStatusCode.Accepted, (await Send(api, admin, HttpMethod.Post, action, reset)).StatusCode);
         Assert.Equal("error", (await deployment.BackupAsync(backupId)).GetProperty("status").GetString());
 
-        await using (var db = deployment.BackupDb())
-        {
-            Assert.Equal(1, await AuthTokens.RevokeAsync(db, tenantRow.TokenHash[..12], CancellationToken.None));
-        }
+        var (exit, output, errors) = await AdminCli.RunAsync(deployment, "tokens", "revoke", tenantId);
+        Assert.True(exit == 0, errors);
+        Assert.Contains("revoked 1 token(s)", output, StringComparison.Ordinal);
+        var (_, listing, _) = await AdminCli.RunAsync(deployment, "tokens", "list", "--project", Deployment.Project);
+        Assert.Contains(listing.Split('\n'), l => l.StartsWith(tenantId, StringComparison.Ordinal) && l.TrimEnd().EndsWith("revoked", StringComparison.Ordinal));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await Send(api, tenant, HttpMethod.Get, $"/v3/{Deployment.Project}/backups/{backupId}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Send(api, admin, HttpMethod.Get, $"/v3/{Deployment.Project}/backups/{backupId}")).StatusCode);
+    }
+
+    private static async Task<string> IssueAsync(Deployment deployment, params string[] options)
+    {
+        var (exit, output, errors) = await AdminCli.RunAsync(deployment, ["tokens", "create", .. options]);
+        Assert.True(exit == 0, errors);
+        return output.Split('\n')[0].Trim();
     }
 
     private static async Task<HttpResponseMessage> Send(Uri api, string token, HttpMethod method, string path, object? body = null)

@@ -24,6 +24,9 @@ public static class AdminTool
           messages replay MESSAGE_ID
           errors list     [--queue QUEUE_error] [--limit N]
           errors replay   QUEUE_error [--message-id ID]
+          tokens create   --user USER --project PROJECT [--roles admin,member] [--expires-in 30d] [--description TEXT]
+          tokens list     [--project PROJECT]
+          tokens revoke   TOKEN_ID
         every command takes --json for machine-readable output
         """;
 
@@ -121,6 +124,8 @@ public static class AdminTool
                 var moved = await queues.ReplayAsync(line.Words[2], line.Option("message-id"), ct);
                 await WriteErrorsAsync(moved, line.Json, output);
                 return 0;
+            case ("tokens", var verb):
+                return await TokenCommands.RunAsync(verb, line, services.GetRequiredService<BackupDbContext>(), output, errors);
             default:
                 await errors.WriteLineAsync(Usage);
                 return 2;
