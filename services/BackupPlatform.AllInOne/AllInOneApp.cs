@@ -42,9 +42,13 @@ public static class AllInOneApp
         app.MapApi();
         app.MapVolumesApi();
         app.MapSnapshotsApi();
-        app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(
-            "AUTHENTICATION IS OFF (noauth): X-Auth-Token user:project is trusted as sent. Administrators: {Admins}. Do not expose this endpoint.",
-            string.Join(", ", app.Services.GetRequiredService<BackupPlatform.Hosting.Http.AuthOptions>().AdminUsers)));
+        var auth = app.Services.GetRequiredService<BackupPlatform.Hosting.Http.AuthOptions>();
+        if (!auth.IsTokenMode)
+        {
+            app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(
+                "AUTHENTICATION IS OFF (noauth): X-Auth-Token user:project is trusted as sent. Administrators: {Admins}. Do not expose this endpoint.",
+                string.Join(", ", auth.AdminUsers)));
+        }
         return app;
     }
 }

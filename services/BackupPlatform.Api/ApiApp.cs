@@ -29,6 +29,7 @@ public static class ApiApp
         services.AddHttpIdentity(configuration);
         services.AddBackupPlatformDatabase<BackupDbContext>(configuration, BackupDbContextHistory.Table);
         services.AddOutboxRelay();
+        services.AddSingleton(configuration.GetSection(QuotaOptions.Section).Get<QuotaOptions>() ?? new QuotaOptions());
         services.AddServicesApi(configuration);
         services.AddAdminOperations(configuration);
         return services;
@@ -40,6 +41,7 @@ public static class ApiApp
         endpoints.MapBackupsApi();
         endpoints.MapBackupActionsApi();
         endpoints.MapServicesApi();
+        endpoints.MapQuotasApi();
         endpoints.MapMessagesAdminApi();
     }
 }

@@ -140,7 +140,7 @@ public static class BackupActionsApi
         });
     }
 
-    private static async Task<IResult> ImportAsync(string project_id, HttpContext http, BackupDbContext db, OutboxSignal outbox)
+    private static async Task<IResult> ImportAsync(string project_id, HttpContext http, BackupDbContext db, OutboxSignal outbox, QuotaOptions quotas)
     {
         var identity = RequestIdentity.Of(http);
         if (!identity.IsAdmin)
@@ -216,7 +216,11 @@ public static class BackupActionsApi
         }
 
         db.Send(QueueNames.Scheduler, new ImportBackup { BackupId = backup.Id }, backup.Id);
-        await db.SaveChangesAsync(CancellationToken.None);
+        if (await Quotas.SaveChargedAsync(db, project_id, backup.Size, quotas, CancellationToken.None) is { } overQuota)
+        {
+            return CinderFault.OverQuota(overQuota.Message);
+        }
+
         outbox.Notify();
         return Results.Json(new { backup = BackupView.Summary(backup, http.Request) }, statusCode: StatusCodes.Status201Created);
     }

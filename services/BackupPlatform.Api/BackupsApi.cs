@@ -25,7 +25,7 @@ public static class BackupsApi
         project.MapPost("/backups/{backup_id}/restore", RestoreAsync);
     }
 
-    private static async Task<IResult> CreateAsync(string project_id, HttpContext http, BackupDbContext db, VolumeServiceClient volumes, OutboxSignal outbox)
+    private static async Task<IResult> CreateAsync(string project_id, HttpContext http, BackupDbContext db, VolumeServiceClient volumes, OutboxSignal outbox, QuotaOptions quotas)
     {
         var (body, error) = await RequestBody.ReadAsync(http.Request, "backup");
         if (error is not null)
@@ -51,19 +51,6 @@ public static class BackupsApi
         }
 
         var identity = RequestIdentity.Of(http);
-        Backup? parent = null;
-        if (incremental)
-        {
-            parent = await db.Backups.AsNoTracking()
-                .Where(b => b.VolumeId == volumeId && b.ProjectId == project_id && !b.Deleted && b.Status == BackupStatus.Available)
-                .OrderByDescending(b => b.DataTimestamp)
-                .FirstOrDefaultAsync(http.RequestAborted);
-            if (parent is null)
-            {
-                return CinderFault.BadRequest("Invalid backup: No backups available to do an incremental backup.");
-            }
-        }
-
         VolumeReserved volume;
         try
         {
@@ -74,6 +61,20 @@ public static class BackupsApi
         catch (VolumeServiceException e)
         {
             return e.NotFound ? CinderFault.NotFound(e.Message) : CinderFault.BadRequest(e.Message);
+        }
+
+        Backup? parent = null;
+        if (incremental)
+        {
+            parent = await ParentAsync(db, volume, project_id, http.RequestAborted);
+            var refusal = parent is null ? "Invalid backup: No backups available to do an incremental backup."
+                : parent.Status != BackupStatus.Available ? "Invalid backup: The parent backup must be available for incremental backup."
+                : null;
+            if (refusal is not null)
+            {
+                await volumes.ReleaseForBackupAsync(volume.VolumeId, snapshotId, CancellationToken.None);
+                return CinderFault.BadRequest(refusal);
+            }
         }
 
         var now = DateTime.UtcNow;
@@ -98,9 +99,10 @@ public static class BackupsApi
         };
         db.Backups.Add(backup);
         db.Send(QueueNames.Scheduler, new CreateBackup { BackupId = backup.Id, VolumeId = backup.VolumeId, SnapshotId = snapshotId, AvailabilityZone = backup.AvailabilityZone, VolumeHost = volume.Host }, backup.Id);
+        QuotaExceeded? overQuota;
         try
         {
-            await db.SaveChangesAsync(CancellationToken.None);
+            overQuota = await Quotas.SaveChargedAsync(db, project_id, backup.Size, quotas, CancellationToken.None);
         }
         catch
         {
@@ -108,8 +110,31 @@ public static class BackupsApi
             throw;
         }
 
+        if (overQuota is not null)
+        {
+            await volumes.ReleaseForBackupAsync(volume.VolumeId, snapshotId, CancellationToken.None);
+            return CinderFault.OverQuota(overQuota.Message);
+        }
+
         outbox.Notify();
         return Results.Json(new { backup = BackupView.Summary(backup, http.Request) }, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>
+    /// Cinder's choice of parent: the volume's backup with the latest data_timestamp; for a backup of a
+    /// snapshot, only backups whose data is older than the snapshot (a backup taken after the snapshot
+    /// holds newer data than it). Failed backups hold no data and are passed over.
+    /// </summary>
+    private static Task<Backup?> ParentAsync(BackupDbContext db, VolumeReserved volume, string projectId, CancellationToken cancellationToken)
+    {
+        var candidates = db.Backups.AsNoTracking()
+            .Where(b => b.VolumeId == volume.VolumeId && b.ProjectId == projectId && !b.Deleted && b.Status != BackupStatus.Error);
+        if (volume.SnapshotCreatedAt is { } snapshotTaken)
+        {
+            candidates = candidates.Where(b => b.DataTimestamp < snapshotTaken);
+        }
+
+        return candidates.OrderByDescending(b => b.DataTimestamp).FirstOrDefaultAsync(cancellationToken);
     }
 
     private static async Task<IResult> ListAsync(string project_id, HttpContext http, BackupDbContext db, bool detail)

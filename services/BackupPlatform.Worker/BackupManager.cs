@@ -245,12 +245,24 @@ public sealed class BackupManager(
             }
 
             var now = DateTime.UtcNow;
-            await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Deleting).ExecuteUpdateAsync(
-                s => s.SetProperty(b => b.Status, BackupStatus.Deleted).SetProperty(b => b.Deleted, true).SetProperty(b => b.WorkStartedAt, (DateTime?)null).SetProperty(b => b.DeletedAt, now).SetProperty(b => b.UpdatedAt, now),
-                cancellationToken);
-            if (backup.ParentId is { } parentId)
+            // The row, the parent's count and the quota change together: a redelivered delete finds the row
+            // deleted and gives nothing back twice.
+            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
             {
-                await db.Backups.Where(b => b.Id == parentId && b.NumDependentBackups > 0).ExecuteUpdateAsync(s => s.SetProperty(b => b.NumDependentBackups, b => b.NumDependentBackups - 1), cancellationToken);
+                var deleted = await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Deleting).ExecuteUpdateAsync(
+                    s => s.SetProperty(b => b.Status, BackupStatus.Deleted).SetProperty(b => b.Deleted, true).SetProperty(b => b.WorkStartedAt, (DateTime?)null).SetProperty(b => b.DeletedAt, now).SetProperty(b => b.UpdatedAt, now),
+                    cancellationToken);
+                if (deleted == 1)
+                {
+                    if (backup.ParentId is { } parentId)
+                    {
+                        await db.Backups.Where(b => b.Id == parentId && b.NumDependentBackups > 0).ExecuteUpdateAsync(s => s.SetProperty(b => b.NumDependentBackups, b => b.NumDependentBackups - 1), cancellationToken);
+                    }
+
+                    await Quotas.ReleaseAsync(db, backup.ProjectId, backup.Size, cancellationToken);
+                }
+
+                await transaction.CommitAsync(cancellationToken);
             }
 
             await notifier.NotifyAsync(backupId, "backup.delete.end");

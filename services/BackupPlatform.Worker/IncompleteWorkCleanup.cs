@@ -19,6 +19,7 @@ internal sealed class IncompleteWorkCleanup(
     OperationSlots slots,
     IObjectStore store,
     EngineOptions engine,
+    StoreGarbageCollection garbage,
     ILogger<IncompleteWorkCleanup> logger) : BackgroundService
 {
     private readonly DateTime _started = DateTime.UtcNow;
@@ -36,6 +37,7 @@ internal sealed class IncompleteWorkCleanup(
         var stranded = scope.ServiceProvider.GetRequiredService<StrandedBackups>();
         // Only what was begun before this process started: anything newer is this process's own work.
         var begun = await stranded.BegunOnAsync(worker.Host, _started, stoppingToken);
+        var abandoned = new HashSet<string>();
         foreach (var backup in begun)
         {
             // A redelivered command for it may hold its slot for the moment it takes to drop itself.
@@ -58,6 +60,7 @@ internal sealed class IncompleteWorkCleanup(
                 {
                     // Its chunks are content-addressed and may be shared; garbage collection takes the unreferenced ones.
                     await new BackupWriter(store, engine).DeleteAsync(container, backup.Id, stoppingToken);
+                    abandoned.Add(container);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -67,6 +70,19 @@ internal sealed class IncompleteWorkCleanup(
             finally
             {
                 slots.Leave(backup.Id);
+            }
+        }
+
+        foreach (var container in abandoned)
+        {
+            try
+            {
+                // The packs the dead backup uploaded are referenced by nothing now; free them without waiting for the schedule.
+                await garbage.CollectAsync(container, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Could not collect the packs left in container {Container}; the scheduled pass will", container);
             }
         }
 

@@ -55,6 +55,9 @@ public static class WorkerApp
         services.AddHostedService<StoreSetupCheck>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [Health.ReadyTag]);
         services.AddHostedService<HeartbeatPublisher>();
+        services.AddSingleton(configuration.GetSection(GarbageCollectionOptions.Section).Get<GarbageCollectionOptions>() ?? new GarbageCollectionOptions());
+        services.AddSingleton<StoreGarbageCollection>();
+        services.AddHostedService(provider => provider.GetRequiredService<StoreGarbageCollection>());
         services.AddHostedService<IncompleteWorkCleanup>();
         return services;
     }

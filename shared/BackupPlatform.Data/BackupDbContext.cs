@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore;
 namespace BackupPlatform.Data;
 
 /// <summary>
-/// Backups, the worker registry, the outbox and the message journal. PostgreSQL in production (migrations in Migrations/);
+/// Backups, the worker registry, the outbox, backup quotas, API tokens and the message journal.
+/// PostgreSQL in production (migrations in Migrations/);
 /// SQLite in the all-in-one, created from the model.
 /// </summary>
 /// <remarks>
@@ -17,6 +18,12 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) :
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     public DbSet<BackupServiceHost> BackupServices => Set<BackupServiceHost>();
+
+    public DbSet<QuotaLimit> QuotaLimits => Set<QuotaLimit>();
+
+    public DbSet<QuotaUsage> QuotaUsages => Set<QuotaUsage>();
+
+    public DbSet<AuthToken> AuthTokens => Set<AuthToken>();
 
     public DbSet<JournalEntry> Journal => Set<JournalEntry>();
 
@@ -60,6 +67,34 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) :
             host.Property(h => h.Host).HasMaxLength(255);
             host.Property(h => h.AvailabilityZone).HasMaxLength(255);
             host.Property(h => h.DisabledReason).HasMaxLength(255);
+        });
+
+        modelBuilder.Entity<QuotaLimit>(quota =>
+        {
+            quota.ToTable("quotas");
+            quota.HasKey(q => new { q.ProjectId, q.Resource });
+            quota.Property(q => q.ProjectId).HasMaxLength(255);
+            quota.Property(q => q.Resource).HasMaxLength(255);
+        });
+
+        modelBuilder.Entity<QuotaUsage>(usage =>
+        {
+            usage.ToTable("quota_usages");
+            usage.HasKey(u => new { u.ProjectId, u.Resource });
+            usage.Property(u => u.ProjectId).HasMaxLength(255);
+            usage.Property(u => u.Resource).HasMaxLength(255);
+        });
+
+        modelBuilder.Entity<AuthToken>(token =>
+        {
+            token.ToTable("auth_tokens");
+            token.HasKey(t => t.TokenHash);
+            token.Property(t => t.TokenHash).HasMaxLength(64);
+            token.Property(t => t.UserId).HasMaxLength(255);
+            token.Property(t => t.ProjectId).HasMaxLength(255);
+            token.Property(t => t.Roles).HasMaxLength(255);
+            token.Property(t => t.Description).HasMaxLength(255);
+            token.Ignore(t => t.IsAdmin);
         });
 
         modelBuilder.Entity<JournalEntry>(entry =>

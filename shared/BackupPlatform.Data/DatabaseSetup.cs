@@ -52,26 +52,7 @@ public static class DatabaseSetup
             return;
         }
 
-        // Every service migrates at start and Helm starts them all at once: a session-level advisory
-        // lock, held on the connection EF migrates with, lets exactly one apply each migration.
-        var lockKey = StableKey(context.GetType().FullName!);
-        await context.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await context.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({lockKey})", cancellationToken);
-            await context.Database.MigrateAsync(cancellationToken);
-        }
-        finally
-        {
-            await context.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({lockKey})", CancellationToken.None);
-            await context.Database.CloseConnectionAsync();
-        }
-    }
-
-    private static long StableKey(string name)
-    {
-        // string.GetHashCode differs per process; the lock key must be the same in every service.
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name));
-        return BitConverter.ToInt64(hash, 0);
+        // Every service migrates at start and Helm starts them all at once: exactly one applies each migration.
+        await DatabaseLock.RunAsync(context, context.GetType().FullName!, ct => context.Database.MigrateAsync(ct), cancellationToken);
     }
 }

@@ -16,6 +16,11 @@ public static class DatabaseRegistration
     public static IServiceCollection AddBackupPlatformDatabase<TContext>(this IServiceCollection services, IConfiguration configuration, string migrationsHistoryTable)
         where TContext : DbContext
     {
+        if (services.Any(d => d.ServiceType == typeof(TContext)))
+        {
+            return services;
+        }
+
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.TryAddSingleton(options);
         services.AddDbContext<TContext>(builder => builder.UseConfiguredDatabase(options, migrationsHistoryTable));

@@ -161,7 +161,12 @@ public sealed class Deployment : IAsyncDisposable
         var writer = TextWriter.Synchronized(new StreamWriter(log) { AutoFlush = true });
         process.OutputDataReceived += (_, e) => writer.WriteLine(e.Data);
         process.ErrorDataReceived += (_, e) => writer.WriteLine(e.Data);
-        process.Exited += (_, _) => writer.Dispose();
+        process.Exited += (_, _) =>
+        {
+            // Output events can still be queued when Exited fires: the parameterless wait drains them first.
+            process.WaitForExit();
+            writer.Dispose();
+        };
         process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -270,6 +275,16 @@ public sealed class Deployment : IAsyncDisposable
         "--Logging:LogLevel:Default=Warning",
         .. _settings,
     ];
+
+    /// <summary>A second API host on the same database and broker, with its own settings (e.g. another auth mode); its address.</summary>
+    public async Task<Uri> StartExtraApiAsync(params string[] extra)
+    {
+        var volumes = Address(_hosts.First());
+        var host = await StartHostAsync(
+            ApiApp.Create,
+            [$"--BackupPlatform:VolumeService:Url={volumes}", $"--BackupPlatform:VolumeService:ServiceToken={ServiceToken}", .. extra]);
+        return new Uri(Address(host));
+    }
 
     private async Task<WebApplication> StartHostAsync(Func<string[], WebApplication> create, params string[] extra)
     {

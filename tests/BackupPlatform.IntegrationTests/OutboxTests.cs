@@ -11,7 +11,8 @@ public sealed class OutboxTests
     public async Task Backups_requested_while_RabbitMQ_is_down_all_become_available_once_it_is_back()
     {
         await using var broker = await PrivateRabbitMq.StartAsync();
-        await using var deployment = await Deployment.StartOnAsync(PrivateRabbitMq.Uri);
+        // 20 backups in one project: past Cinder's default quota of 10.
+        await using var deployment = await Deployment.StartOnAsync(PrivateRabbitMq.Uri, true, "--BackupPlatform:Quotas:Backups=-1");
         var volumes = new List<Guid>();
         for (var i = 0; i < 20; i++)
         {

@@ -8,10 +8,13 @@ namespace BackupPlatform.IntegrationTests;
 /// <summary>AZ-aware routing over the live registry, host disabling, os-services, and failover of a host killed with work queued.</summary>
 public sealed class SchedulerTests
 {
+    // More backups in one project than Cinder's default quota of 10.
+    private const string Unlimited = "--BackupPlatform:Quotas:Backups=-1";
+
     [Fact]
     public async Task Backups_of_az1_volumes_run_only_on_az1_hosts_spread_evenly_and_a_disabled_host_gets_no_new_work()
     {
-        await using var deployment = await Deployment.StartAsync(withWorker: false);
+        await using var deployment = await Deployment.StartAsync(withWorker: false, Unlimited);
         await deployment.StartWorkerAsync("az1-a", "az1");
         await deployment.StartWorkerAsync("az1-b", "az1");
         await deployment.StartWorkerAsync("az2-a", "az2");
@@ -51,6 +54,7 @@ public sealed class SchedulerTests
     {
         await using var deployment = await Deployment.StartAsync(
             withWorker: false,
+            Unlimited,
             "--BackupPlatform:Scheduler:ServiceDownTime=00:00:05",
             "--BackupPlatform:Scheduler:FailoverInterval=00:00:01");
         var doomed = await deployment.StartWorkerProcessAsync("doomed", "nova", "--BackupPlatform:Worker:MaxOperations=1");

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 
 namespace BackupPlatform.IntegrationTests;
 
@@ -43,6 +44,56 @@ public sealed class SnapshotBackupTests
         await deployment.Api.PostAsJsonAsync($"/v3/{Deployment.Project}/backups/{backupId}/restore", new { restore = new { volume_id = target } });
         Assert.Equal("available", (await deployment.WaitForBackupAsync(backupId, "restoring")).GetProperty("status").GetString());
         Assert.True((await deployment.DownloadAsync(target)).AsSpan(0, then.Length).SequenceEqual(then), "the restore does not hold the snapshot's data");
+    }
+
+    [Fact]
+    public async Task An_incremental_backup_of_a_snapshot_takes_the_latest_backup_older_than_the_snapshot_as_its_parent()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        var volume = await deployment.CreateVolumeAsync(1);
+        var content = new byte[8 * 1024 * 1024];
+        new Random(43).NextBytes(content);
+        await deployment.UploadAsync(volume, content);
+
+        // Cinder's example: a backup at 8:00, a snapshot at 8:10, a backup at 8:20; the incremental of the
+        // snapshot must build on 8:00, since 8:20 holds data newer than the snapshot.
+        var before = await CreateAsync(deployment, new { volume_id = volume });
+        Assert.Equal("available", (await deployment.WaitForBackupAsync(before, "creating")).GetProperty("status").GetString());
+        var snapshot = await SnapshotAsync(deployment, volume);
+        content.AsSpan(0, 65536).Fill(7);
+        await deployment.UploadAsync(volume, content);
+        var after = await CreateAsync(deployment, new { volume_id = volume });
+        Assert.Equal("available", (await deployment.WaitForBackupAsync(after, "creating")).GetProperty("status").GetString());
+
+        var ofSnapshot = await CreateAsync(deployment, new { volume_id = volume, snapshot_id = snapshot, incremental = true });
+        var child = await deployment.WaitForBackupAsync(ofSnapshot, "creating");
+        Assert.Equal("available", child.GetProperty("status").GetString());
+        Assert.True(child.GetProperty("is_incremental").GetBoolean());
+        await using (var db = deployment.BackupDb())
+        {
+            Assert.Equal(before, db.Backups.Single(b => b.Id == ofSnapshot).ParentId);
+            Assert.Equal(1, db.Backups.Single(b => b.Id == before).NumDependentBackups);
+            Assert.Equal(0, db.Backups.Single(b => b.Id == after).NumDependentBackups);
+        }
+
+        // Of the volume itself, the latest backup is the parent, and it must be available: one still being
+        // created (here: put back to creating as if it were) refuses the incremental, as Cinder does.
+        await using (var db = deployment.BackupDb())
+        {
+            await db.Backups.Where(b => b.Id == ofSnapshot).ExecuteUpdateAsync(s => s.SetProperty(b => b.DataTimestamp, DateTime.UtcNow.AddHours(1)).SetProperty(b => b.Status, "creating"));
+        }
+
+        var refused = await deployment.Api.PostAsJsonAsync($"/v3/{Deployment.Project}/backups", new { backup = new { volume_id = volume, incremental = true } });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("Invalid backup: The parent backup must be available for incremental backup.", (await Deployment.ReadAsync(refused)).GetProperty("badRequest").GetProperty("message").GetString());
+        Assert.Equal("available", (await deployment.VolumeAsync(volume)).GetProperty("status").GetString());
+    }
+
+    private static async Task<Guid> CreateAsync(Deployment deployment, object backup)
+    {
+        var response = await deployment.Api.PostAsJsonAsync($"/v3/{Deployment.Project}/backups", new { backup });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await Deployment.ReadAsync(response)).GetProperty("backup").GetProperty("id").GetGuid();
     }
 
     private static async Task<Guid> SnapshotAsync(Deployment deployment, Guid volume)

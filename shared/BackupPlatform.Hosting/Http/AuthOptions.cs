@@ -5,9 +5,14 @@ public sealed class AuthOptions
 {
     public const string Section = "BackupPlatform:Auth";
 
-    /// <summary>"noauth": X-Auth-Token user:project, as Cinder's noauth middleware reads it.</summary>
+    /// <summary>
+    /// "noauth" (development): X-Auth-Token user:project, as Cinder's noauth middleware reads it.
+    /// "token" (production): X-Auth-Token is a token issued by tools/BackupPlatform.Manage, stored hashed.
+    /// </summary>
     public string Mode { get; set; } = "noauth";
 
-    /// <summary>Unlike Cinder's noauth, only these users are administrators (../shared/CLIENT.md §5).</summary>
+    public bool IsTokenMode => string.Equals(Mode, "token", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>noauth only: unlike Cinder's noauth, only these users are administrators (../shared/CLIENT.md §5). Tokens carry their own roles.</summary>
     public List<string> AdminUsers { get; set; } = ["admin"];
 }

@@ -17,10 +17,28 @@ public static class CinderFault
 
     public static IResult OverLimit(string message) => Fault("overLimit", StatusCodes.Status413PayloadTooLarge, message);
 
+    /// <summary>A quota refusal: Cinder's OverQuota fault tells clients when to retry (now: it is a limit, not a rate).</summary>
+    public static IResult OverQuota(string message) => new OverQuotaResult(message);
+
     public static IResult ServiceUnavailable(string message) => Fault("serviceUnavailable", StatusCodes.Status503ServiceUnavailable, message);
 
     public static IResult Fault(string name, int code, string message) =>
         Results.Json(new Dictionary<string, object> { [name] = new FaultBody(code, message) }, statusCode: code);
+
+    private sealed class OverQuotaResult(string message) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = "0";
+            var body = new Dictionary<string, object> { ["overLimit"] = new OverLimitBody(StatusCodes.Status413PayloadTooLarge, message, "0") };
+            return Results.Json(body, statusCode: StatusCodes.Status413PayloadTooLarge).ExecuteAsync(httpContext);
+        }
+    }
+
+    private sealed record OverLimitBody(
+        [property: System.Text.Json.Serialization.JsonPropertyName("code")] int Code,
+        [property: System.Text.Json.Serialization.JsonPropertyName("message")] string Message,
+        [property: System.Text.Json.Serialization.JsonPropertyName("retryAfter")] string RetryAfter);
 
     private sealed record FaultBody(
         [property: System.Text.Json.Serialization.JsonPropertyName("code")] int Code,

@@ -16,7 +16,18 @@ public static class IdentityRegistration
             options.AdminUsers = configuration.GetSection($"{AuthOptions.Section}:AdminUsers").Get<List<string>>() ?? [];
         }
 
+        if (!options.IsTokenMode && !string.Equals(options.Mode, "noauth", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"BackupPlatform:Auth:Mode '{options.Mode}' is not known: use noauth or token.");
+        }
+
         services.TryAddSingleton(options);
+        if (options.IsTokenMode)
+        {
+            // Tokens live in the backup database, also for a service (the volume service) that keeps nothing else there.
+            services.AddBackupPlatformDatabase<BackupPlatform.Data.BackupDbContext>(configuration, BackupPlatform.Data.BackupDbContextHistory.Table);
+        }
+
         return services;
     }
 }

@@ -18,10 +18,13 @@ public static class ProjectScope
         group.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            var identity = RequestIdentity.Read(http, http.RequestServices.GetRequiredService<AuthOptions>());
+            var options = http.RequestServices.GetRequiredService<AuthOptions>();
+            var identity = await RequestIdentity.ResolveAsync(http, options);
             if (identity is null)
             {
-                return CinderFault.Unauthorized("No project in X-Auth-Token (expected user:project).");
+                return CinderFault.Unauthorized(options.IsTokenMode
+                    ? "The request you have made requires authentication: X-Auth-Token is missing, unknown, revoked or expired."
+                    : "No project in X-Auth-Token (expected user:project).");
             }
 
             var project = http.GetRouteValue("project_id") as string;

@@ -8,4 +8,5 @@ public sealed record GarbageCollection(
     int Condemned,
     int Pardoned,
     int Deleted,
-    int WaitingForGraceOrBackups);
+    int WaitingForGraceOrBackups,
+    int AbandonedUploads);

@@ -123,7 +123,8 @@ public sealed class GarbageCollector(IObjectStore store, EngineOptions options)
             deleted++;
         }
 
-        return new GarbageCollection(backups, packs, referenced.Count, newlyCondemned, pardoned, deleted, blocked);
+        var abandonedUploads = await store.RemoveAbandonedUploadsAsync(container, grace, cancellationToken);
+        return new GarbageCollection(backups, packs, referenced.Count, newlyCondemned, pardoned, deleted, blocked, abandonedUploads);
     }
 
     private async Task<DateTime?> ReadPackCreatedAsync(string container, Guid pack, CancellationToken cancellationToken)

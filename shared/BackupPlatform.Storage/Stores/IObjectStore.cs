@@ -36,4 +36,11 @@ public interface IObjectStore
 
     /// <summary>Names of the objects in a container that start with <paramref name="prefix"/>, in no particular order.</summary>
     IAsyncEnumerable<string> ListAsync(string container, string prefix, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Remove what uploads cut short by a crash left behind and listings do not show (a posix store's
+    /// temporary files), when older than <paramref name="olderThan"/>; the count removed. Stores whose
+    /// writes are atomic on the server have nothing to remove.
+    /// </summary>
+    Task<int> RemoveAbandonedUploadsAsync(string container, TimeSpan olderThan, CancellationToken cancellationToken) => Task.FromResult(0);
 }

@@ -150,6 +150,30 @@ public sealed class PosixStore(string root) : IObjectStore
         }
     }
 
+    public Task<int> RemoveAbandonedUploadsAsync(string container, TimeSpan olderThan, CancellationToken cancellationToken)
+    {
+        var directory = ContainerPath(container);
+        if (!Directory.Exists(directory))
+        {
+            return Task.FromResult(0);
+        }
+
+        // A live writer touches its temporary file continuously; one untouched for longer died with its process.
+        var before = DateTime.UtcNow - olderThan;
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(directory, "*" + TempSuffix, SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (File.GetLastWriteTimeUtc(file) <= before)
+            {
+                TryDelete(file);
+                removed++;
+            }
+        }
+
+        return Task.FromResult(removed);
+    }
+
     private string ContainerPath(string container)
     {
         ObjectNames.Validate(container, nameof(container));

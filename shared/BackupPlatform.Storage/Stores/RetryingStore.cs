@@ -51,6 +51,9 @@ public sealed class RetryingStore(IObjectStore inner, RetryOptions options) : IO
     public Task<bool> ExistsAsync(string container, string name, CancellationToken cancellationToken) =>
         _pipeline.ExecuteAsync(async ct => await inner.ExistsAsync(container, name, ct), cancellationToken).AsTask();
 
+    public Task<int> RemoveAbandonedUploadsAsync(string container, TimeSpan olderThan, CancellationToken cancellationToken) =>
+        _pipeline.ExecuteAsync(async ct => await inner.RemoveAbandonedUploadsAsync(container, olderThan, ct), cancellationToken).AsTask();
+
     public Task DeleteAsync(string container, string name, CancellationToken cancellationToken) =>
         _pipeline.ExecuteAsync(async ct => await inner.DeleteAsync(container, name, ct), cancellationToken).AsTask();
 

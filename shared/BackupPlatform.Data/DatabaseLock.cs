@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupPlatform.Data;
+
+/// <summary>
+/// Cluster-wide mutual exclusion through PostgreSQL session advisory locks, held on the context's open
+/// connection for as long as the work runs. On SQLite the database belongs to one process, so the work
+/// simply runs.
+/// </summary>
+public static class DatabaseLock
+{
+    /// <summary>Runs <paramref name="work"/> while holding the lock named <paramref name="name"/>, waiting for it.</summary>
+    public static Task RunAsync(DbContext context, string name, Func<CancellationToken, Task> work, CancellationToken cancellationToken) =>
+        RunAsync(context, name, wait: true, work, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> unless another process holds the lock; false when it did not run.</summary>
+    public static Task<bool> TryRunAsync(DbContext context, string name, Func<CancellationToken, Task> work, CancellationToken cancellationToken) =>
+        RunAsync(context, name, wait: false, work, cancellationToken);
+
+    private static async Task<bool> RunAsync(DbContext context, string name, bool wait, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        if (!context.Database.IsNpgsql())
+        {
+            await work(cancellationToken);
+            return true;
+        }
+
+        var key = StableKey(name);
+        await context.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            if (wait)
+            {
+                await context.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({key})", cancellationToken);
+            }
+            else if (!await context.Database.SqlQuery<bool>($"SELECT pg_try_advisory_lock({key}) AS \"Value\"").SingleAsync(cancellationToken))
+            {
+                return false;
+            }
+
+            try
+            {
+                await work(cancellationToken);
+                return true;
+            }
+            finally
+            {
+                await context.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({key})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await context.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static long StableKey(string name)
+    {
+        // string.GetHashCode differs per process; the key must be the same in every service.
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name));
+        return BitConverter.ToInt64(hash, 0);
+    }
+}
