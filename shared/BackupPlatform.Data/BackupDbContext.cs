@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore;
 namespace BackupPlatform.Data;
 
 /// <summary>
-/// Backups, the worker registry, the outbox, the message journal, backup quotas and API tokens. PostgreSQL in production (migrations in Migrations/);
+/// Backups, the worker registry, the outbox, backup quotas, API tokens and the message journal.
+/// PostgreSQL in production (migrations in Migrations/);
 /// SQLite in the all-in-one, created from the model.
 /// </summary>
 /// <remarks>

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BackupPlatform.Data.Migrations
 {
     [DbContext(typeof(BackupDbContext))]
-    [Migration("20261122192321_Journal")]
+    [Migration("20261122193603_Journal")]
     partial class Journal
     {
         /// <inheritdoc />
@@ -24,6 +24,53 @@ namespace BackupPlatform.Data.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("BackupPlatform.Data.AuthToken", b =>
+                {
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_hash");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("description");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("project_id");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("Roles")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("roles");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("TokenHash");
+
+                    b.ToTable("auth_tokens", (string)null);
+                });
 
             modelBuilder.Entity("BackupPlatform.Data.Backup", b =>
                 {
@@ -387,6 +434,56 @@ namespace BackupPlatform.Data.Migrations
                     b.HasIndex("SentAt", "Sequence");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("BackupPlatform.Data.QuotaLimit", b =>
+                {
+                    b.Property<string>("ProjectId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Resource")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("resource");
+
+                    b.Property<int>("HardLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("hard_limit");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ProjectId", "Resource");
+
+                    b.ToTable("quotas", (string)null);
+                });
+
+            modelBuilder.Entity("BackupPlatform.Data.QuotaUsage", b =>
+                {
+                    b.Property<string>("ProjectId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Resource")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("resource");
+
+                    b.Property<long>("InUse")
+                        .HasColumnType("bigint")
+                        .HasColumnName("in_use");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ProjectId", "Resource");
+
+                    b.ToTable("quota_usages", (string)null);
                 });
 #pragma warning restore 612, 618
         }
