@@ -91,11 +91,24 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
         await OrderedPipeline.RunAsync(
             ct => RunsAsync(container, manifest, ct),
             (run, ct) => RestoreRunAsync(container, device, run, targetIsNew, ct),
-            length =>
+            async restored =>
             {
-                done += length;
+                // One writer, in volume order: the file grows sequentially, as the kernel writes fastest,
+                // instead of the parallel stage's threads contending for the file's lock at scattered offsets.
+                if (restored.Plain is { } plain)
+                {
+                    try
+                    {
+                        await RandomAccess.WriteAsync(device, plain.AsMemory(0, restored.Length), restored.Offset, cancellationToken);
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(plain);
+                    }
+                }
+
+                done += restored.Length;
                 progress?.Report(done);
-                return ValueTask.CompletedTask;
             },
             options.EffectiveParallelism,
             cancellationToken);
@@ -146,7 +159,7 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
         }
     }
 
-    private async Task<int> RestoreRunAsync(string container, SafeFileHandle device, Run run, bool targetIsNew, CancellationToken cancellationToken)
+    private async Task<RestoredRun> RestoreRunAsync(string container, SafeFileHandle device, Run run, bool targetIsNew, CancellationToken cancellationToken)
     {
         if (run.Zero)
         {
@@ -158,12 +171,12 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
                 }
             }
 
-            return run.PlainLength;
+            return new RestoredRun(run.VolumeOffset, null, run.PlainLength);
         }
 
         var packName = StoreLayout.Pack(run.Pack);
         var stored = ArrayPool<byte>.Shared.Rent(run.StoredLength);
-        var plain = ArrayPool<byte>.Shared.Rent(run.PlainLength);
+        byte[]? plain = ArrayPool<byte>.Shared.Rent(run.PlainLength);
         try
         {
             int read;
@@ -213,15 +226,22 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
                 plainOffset += length;
             }
 
-            await RandomAccess.WriteAsync(device, plain.AsMemory(0, run.PlainLength), run.VolumeOffset, cancellationToken);
-            return run.PlainLength;
+            var restored = new RestoredRun(run.VolumeOffset, plain, run.PlainLength);
+            plain = null; // The sink writes it and returns it to the pool.
+            return restored;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(stored);
-            ArrayPool<byte>.Shared.Return(plain);
+            if (plain is not null)
+            {
+                ArrayPool<byte>.Shared.Return(plain);
+            }
         }
     }
+
+    /// <summary>A run decoded and verified, waiting for the writer; no buffer for a zero run.</summary>
+    private readonly record struct RestoredRun(long Offset, byte[]? Plain, int Length);
 
     /// <summary>Consecutive chunks restored together: all zero, or stored back to back in one pack.</summary>
     private sealed class Run(long volumeOffset, bool zero, Guid pack, long packOffset)
