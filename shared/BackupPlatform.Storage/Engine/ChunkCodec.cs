@@ -35,6 +35,7 @@ public static class ChunkCodec
         var written = compression switch
         {
             Compression.None => -1,
+            Compression.Zstd when NativeZstd.IsAvailable => NativeZstd.Compress(data, payload, 1),
             Compression.Zstd => (t_zstdCompressor ??= new Compressor(1)).TryWrap(data, payload, out var n) ? n : -1,
             Compression.Zlib => CopyIfSmaller(Deflate(data), payload),
             Compression.Bz2 => CopyIfSmaller(Bzip2(data), payload),
@@ -94,6 +95,9 @@ public static class ChunkCodec
 
                 payload.CopyTo(target);
                 written = length;
+                break;
+            case Compression.Zstd when NativeZstd.IsAvailable:
+                written = NativeZstd.Decompress(payload, target);
                 break;
             case Compression.Zstd:
                 try
