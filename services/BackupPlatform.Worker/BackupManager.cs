@@ -96,17 +96,24 @@ public sealed class BackupManager(
 
             var serviceMetadata = JsonSerializer.Serialize(new { format_version = BackupManifest.CurrentFormatVersion, chunk_size = engine.ChunkSize, compression = engine.Compression });
             now = DateTime.UtcNow;
-            await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Creating).ExecuteUpdateAsync(
-                s => s.SetProperty(b => b.Status, BackupStatus.Available)
-                    .SetProperty(b => b.WorkStartedAt, (DateTime?)null)
-                    .SetProperty(b => b.Size, volume.SizeGb)
-                    .SetProperty(b => b.ObjectCount, (int)result.ObjectsWritten)
-                    .SetProperty(b => b.ServiceMetadata, serviceMetadata)
-                    .SetProperty(b => b.UpdatedAt, now),
-                cancellationToken);
-            if (backup.ParentId is { } parentId)
+            // The child becomes available and its parent counts it in one commit: nobody sees one without the
+            // other, and a crash between them cannot lose the count (the delete refusal depends on it).
+            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
             {
-                await db.Backups.Where(b => b.Id == parentId).ExecuteUpdateAsync(s => s.SetProperty(b => b.NumDependentBackups, b => b.NumDependentBackups + 1), cancellationToken);
+                var completed = await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Creating).ExecuteUpdateAsync(
+                    s => s.SetProperty(b => b.Status, BackupStatus.Available)
+                        .SetProperty(b => b.WorkStartedAt, (DateTime?)null)
+                        .SetProperty(b => b.Size, volume.SizeGb)
+                        .SetProperty(b => b.ObjectCount, (int)result.ObjectsWritten)
+                        .SetProperty(b => b.ServiceMetadata, serviceMetadata)
+                        .SetProperty(b => b.UpdatedAt, now),
+                    cancellationToken);
+                if (completed == 1 && backup.ParentId is { } parentId)
+                {
+                    await db.Backups.Where(b => b.Id == parentId).ExecuteUpdateAsync(s => s.SetProperty(b => b.NumDependentBackups, b => b.NumDependentBackups + 1), cancellationToken);
+                }
+
+                await transaction.CommitAsync(cancellationToken);
             }
 
             await notifier.NotifyAsync(backupId, "backup.create.end");
