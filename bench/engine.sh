@@ -24,6 +24,9 @@ bench=$here/BackupPlatform.EngineBench/bin/Release/net10.0/BackupPlatform.Engine
 measure() {
   local label=$1; shift
   local t0 t1 out rss
+  # Every phase starts with nothing left to write back: otherwise a phase that fsyncs (the posix store,
+  # a restore) waits behind the gigabytes the previous phase (e.g. zstd's output) left dirty.
+  sync
   t0=$(date +%s.%N)
   out=$( { /usr/bin/time -f 'RSS %M' "$@" 2>&1 1>&3 3>&-; } 3>&1 ) || { echo "$label FAILED: $out"; return 1; }
   t1=$(date +%s.%N)

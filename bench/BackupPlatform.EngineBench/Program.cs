@@ -6,7 +6,7 @@ using BackupPlatform.Storage.Stores;
 //   backup  STORE CONTAINER VOLUME BACKUP_ID      (prints seconds, MB/s of volume size, bytes uploaded)
 //   restore STORE CONTAINER TARGET BACKUP_ID SIZE
 // STORE is posix:DIR or swift (SWIFT_AUTH_URL, SWIFT_USER, SWIFT_KEY from the environment).
-// Engine settings come from BP_CHUNK_SIZE, BP_PACK_SIZE, BP_COMPRESSION, BP_PARALLELISM when set.
+// Engine settings come from BP_CHUNK_SIZE, BP_PACK_SIZE, BP_PACK_UPLOADS, BP_COMPRESSION, BP_PARALLELISM when set.
 if (args.Length < 4)
 {
     Console.Error.WriteLine("usage: backup STORE CONTAINER VOLUME BACKUP_ID | restore STORE CONTAINER TARGET BACKUP_ID SIZE");
@@ -22,6 +22,11 @@ if (Environment.GetEnvironmentVariable("BP_CHUNK_SIZE") is { Length: > 0 } chunk
 if (Environment.GetEnvironmentVariable("BP_PACK_SIZE") is { Length: > 0 } pack)
 {
     options.PackSize = int.Parse(pack, System.Globalization.CultureInfo.InvariantCulture);
+}
+
+if (Environment.GetEnvironmentVariable("BP_PACK_UPLOADS") is { Length: > 0 } uploads)
+{
+    options.PackUploads = int.Parse(uploads, System.Globalization.CultureInfo.InvariantCulture);
 }
 
 if (Environment.GetEnvironmentVariable("BP_PARALLELISM") is { Length: > 0 } parallelism)
