@@ -18,6 +18,7 @@ public static class DatabaseRegistration
     {
         if (services.Any(d => d.ServiceType == typeof(TContext)))
         {
+            // Several parts of one host (the API, the journal, token auth, the all-in-one's services) ask for it.
             return services;
         }
 

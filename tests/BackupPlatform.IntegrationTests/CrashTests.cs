@@ -9,6 +9,9 @@ public sealed class CrashTests
 {
     private const int DataBytes = 384 * 1024 * 1024;
 
+    // Store requests retried long past the moment the test kills the worker.
+    private const int RetryForever = 1000;
+
     [Fact]
     public async Task A_worker_killed_mid_backup_and_restarted_leaves_the_backup_error_and_the_volume_available()
     {
@@ -72,18 +75,16 @@ public sealed class CrashTests
     [Fact]
     public async Task A_worker_killed_mid_delete_and_restarted_finishes_the_delete()
     {
-        var authUrl = new Uri(Environment.GetEnvironmentVariable("SWIFT_AUTH_URL")
-            ?? throw new InvalidOperationException("SWIFT_AUTH_URL is not set: run the suite with scripts/test.sh (or source $INFRA_RUN/env)."));
         var container = $"bp-{Guid.NewGuid():N}";
-        var proxy = new TcpProxy(authUrl.Port);
+        var proxy = new TcpProxy(SwiftServer.Port);
         await using var deployment = await Deployment.StartAsync(withWorker: false);
-        var worker = await deployment.StartWorkerProcessAsync(Deployment.WorkerHost, "nova", SwiftArgs(authUrl, proxy, container));
+        var worker = await deployment.StartWorkerProcessAsync(Deployment.WorkerHost, "nova", SwiftServer.WorkerArgs(proxy.Port, container, RetryForever));
         var volume = await deployment.CreateVolumeAsync(1);
         await deployment.UploadAsync(volume, RandomBytes(8 * 1024 * 1024, seed: 14));
         var created = await deployment.Api.PostAsJsonAsync($"/v3/{Deployment.Project}/backups", new { backup = new { volume_id = volume } });
         var backupId = (await Deployment.ReadAsync(created)).GetProperty("backup").GetProperty("id").GetGuid();
         Assert.Equal("available", (await deployment.WaitForBackupAsync(backupId, "creating")).GetProperty("status").GetString());
-        using var swift = new BackupPlatform.Storage.Stores.SwiftStore(new() { AuthUrl = authUrl.ToString(), User = Environment.GetEnvironmentVariable("SWIFT_USER")!, Key = Environment.GetEnvironmentVariable("SWIFT_KEY")! });
+        using var swift = SwiftServer.Store();
         Assert.NotEmpty(await ListAsync(swift, container, $"backups/{backupId}/"));
 
         // A delete cannot finish quickly enough to be killed inside on its own: with Swift unreachable it
@@ -96,8 +97,8 @@ public sealed class CrashTests
         Assert.Equal("deleting", (await deployment.BackupAsync(backupId)).GetProperty("status").GetString());
         Assert.NotEmpty(await ListAsync(swift, container, $"backups/{backupId}/"));
 
-        await using var back = new TcpProxy(authUrl.Port);
-        await deployment.StartWorkerProcessAsync(Deployment.WorkerHost, "nova", SwiftArgs(authUrl, back, container));
+        await using var back = new TcpProxy(SwiftServer.Port);
+        await deployment.StartWorkerProcessAsync(Deployment.WorkerHost, "nova", SwiftServer.WorkerArgs(back.Port, container, RetryForever));
         await Deployment.WaitUntilAsync(async () => (await deployment.Api.GetAsync($"/v3/{Deployment.Project}/backups/{backupId}")).StatusCode == HttpStatusCode.NotFound);
         Assert.Empty(await ListAsync(swift, container, $"backups/{backupId}/"));
         Assert.Empty(await ListAsync(swift, container, "locks/"));
@@ -107,17 +108,6 @@ public sealed class CrashTests
         Assert.Equal("deleted", row.Status);
         Assert.Equal("available", (await deployment.VolumeAsync(volume)).GetProperty("status").GetString());
     }
-
-    private static string[] SwiftArgs(Uri authUrl, TcpProxy proxy, string container) =>
-    [
-        "--BackupPlatform:Store:Driver=swift",
-        $"--BackupPlatform:Store:Swift:AuthUrl=http://127.0.0.1:{proxy.Port}{authUrl.AbsolutePath}",
-        $"--BackupPlatform:Store:Swift:User={Environment.GetEnvironmentVariable("SWIFT_USER")}",
-        $"--BackupPlatform:Store:Swift:Key={Environment.GetEnvironmentVariable("SWIFT_KEY")}",
-        $"--BackupPlatform:Store:DefaultContainer={container}",
-        "--BackupPlatform:Store:Retry:Attempts=1000",
-        "--BackupPlatform:Store:Retry:Backoff=00:00:00.2",
-    ];
 
     private static async Task<List<string>> ListAsync(BackupPlatform.Storage.Stores.SwiftStore store, string container, string prefix)
     {

@@ -16,21 +16,10 @@ public sealed class StoreOutageReplayTests
     [Fact]
     public async Task A_backup_failed_by_a_store_outage_is_found_by_its_id_replayed_once_the_store_is_back_and_restores_identically()
     {
-        var authUrl = new Uri(Environment.GetEnvironmentVariable("SWIFT_AUTH_URL")
-            ?? throw new InvalidOperationException("SWIFT_AUTH_URL is not set: run the suite with scripts/test.sh (or source $INFRA_RUN/env)."));
-        var proxy = new TcpProxy(authUrl.Port);
+        var proxy = new TcpProxy(SwiftServer.Port);
         var proxyPort = proxy.Port;
         await using var deployment = await Deployment.StartAsync(withWorker: false);
-        await deployment.StartWorkerAsync(
-            Deployment.WorkerHost,
-            "nova",
-            "--BackupPlatform:Store:Driver=swift",
-            $"--BackupPlatform:Store:Swift:AuthUrl=http://127.0.0.1:{proxyPort}{authUrl.AbsolutePath}",
-            $"--BackupPlatform:Store:Swift:User={Environment.GetEnvironmentVariable("SWIFT_USER")}",
-            $"--BackupPlatform:Store:Swift:Key={Environment.GetEnvironmentVariable("SWIFT_KEY")}",
-            $"--BackupPlatform:Store:DefaultContainer=bp-{Guid.NewGuid():N}",
-            "--BackupPlatform:Store:Retry:Attempts=2",
-            "--BackupPlatform:Store:Retry:Backoff=00:00:00.2");
+        await deployment.StartWorkerAsync(Deployment.WorkerHost, "nova", SwiftServer.WorkerArgs(proxyPort, $"bp-{Guid.NewGuid():N}", retryAttempts: 2));
         var volume = await deployment.CreateVolumeAsync(1);
         var content = new byte[12 * 1024 * 1024];
         new Random(71).NextBytes(content);
@@ -60,7 +49,7 @@ public sealed class StoreOutageReplayTests
         Assert.Contains(shown.EnumerateArray(), row => row.GetProperty("Kind").GetString() == JournalKinds.Send && row.GetProperty("Service").GetString() == "scheduler");
 
         // The store is back where it was; the operator replays the command.
-        proxy = new TcpProxy(authUrl.Port, proxyPort);
+        proxy = new TcpProxy(SwiftServer.Port, proxyPort);
         await using (proxy)
         {
             var replay = await AdminCli.JsonAsync(deployment, "messages", "replay", original.ToString());

@@ -9,20 +9,9 @@ public sealed class SwiftWorkerTests
     [Fact]
     public async Task Backups_go_to_swift_and_a_swift_that_stays_down_fails_the_backup_with_its_error_and_frees_the_volume()
     {
-        var authUrl = new Uri(Environment.GetEnvironmentVariable("SWIFT_AUTH_URL")
-            ?? throw new InvalidOperationException("SWIFT_AUTH_URL is not set: run the suite with scripts/test.sh (or source $INFRA_RUN/env)."));
-        var proxy = new TcpProxy(authUrl.Port);
+        var proxy = new TcpProxy(SwiftServer.Port);
         await using var deployment = await Deployment.StartAsync(withWorker: false);
-        await deployment.StartWorkerAsync(
-            Deployment.WorkerHost,
-            "nova",
-            "--BackupPlatform:Store:Driver=swift",
-            $"--BackupPlatform:Store:Swift:AuthUrl=http://127.0.0.1:{proxy.Port}{authUrl.AbsolutePath}",
-            $"--BackupPlatform:Store:Swift:User={Environment.GetEnvironmentVariable("SWIFT_USER")}",
-            $"--BackupPlatform:Store:Swift:Key={Environment.GetEnvironmentVariable("SWIFT_KEY")}",
-            $"--BackupPlatform:Store:DefaultContainer=bp-{Guid.NewGuid():N}",
-            "--BackupPlatform:Store:Retry:Attempts=2",
-            "--BackupPlatform:Store:Retry:Backoff=00:00:00.2");
+        await deployment.StartWorkerAsync(Deployment.WorkerHost, "nova", SwiftServer.WorkerArgs(proxy.Port, $"bp-{Guid.NewGuid():N}", retryAttempts: 2));
 
         var volume = await deployment.CreateVolumeAsync(1);
         var content = new byte[20 * 1024 * 1024];

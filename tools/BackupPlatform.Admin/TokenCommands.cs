@@ -26,9 +26,9 @@ internal static class TokenCommands
                 await output.WriteLineAsync($"id {token.TokenHash[..12]}  user {token.UserId}  project {token.ProjectId}  roles {token.Roles}  expires {token.ExpiresAt?.ToString("O", CultureInfo.InvariantCulture) ?? "never"}");
                 return 0;
             case "list":
-                var project_ = line.Option("project");
+                var projectFilter = line.Option("project");
                 var tokens = await db.AuthTokens.AsNoTracking()
-                    .Where(t => project_ == null || t.ProjectId == project_)
+                    .Where(t => projectFilter == null || t.ProjectId == projectFilter)
                     .OrderBy(t => t.CreatedAt)
                     .ToListAsync(ct);
                 await output.WriteLineAsync($"{"id",-12}  {"user",-20} {"project",-32} {"roles",-16} {"created (UTC)",-19}  state");

@@ -10,10 +10,8 @@ public static class AdminRegistration
     /// <summary>The journal and error-queue operations (admin tool, admin HTTP API); the bus is registered separately.</summary>
     public static IServiceCollection AddAdminOperations(this IServiceCollection services, IConfiguration configuration)
     {
-        if (services.All(d => d.ServiceType != typeof(BackupDbContext)))
-        {
-            services.AddBackupPlatformDatabase<BackupDbContext>(configuration, BackupDbContextHistory.Table);
-        }
+        // A no-op where the service already keeps its backups in that database.
+        services.AddBackupPlatformDatabase<BackupDbContext>(configuration, BackupDbContextHistory.Table);
 
         services.TryAddSingleton(configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions());
         services.AddHttpClient();

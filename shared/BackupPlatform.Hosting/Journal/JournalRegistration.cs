@@ -23,10 +23,8 @@ public static class JournalRegistration
         }
 
         options.Service ??= service;
-        if (services.All(d => d.ServiceType != typeof(BackupDbContext)))
-        {
-            services.AddBackupPlatformDatabase<BackupDbContext>(configuration, BackupDbContextHistory.Table);
-        }
+        // A no-op where the service already keeps its backups in that database.
+        services.AddBackupPlatformDatabase<BackupDbContext>(configuration, BackupDbContextHistory.Table);
 
         services.AddSingleton(options);
         services.AddSingleton<MessageJournal>();
