@@ -49,5 +49,10 @@ if [ $# -eq 0 ]; then
   if [ $smoke_rc = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
   if [ $cli_rc = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 fi
+# Each failed test again, with its message, where the end of a long log shows it.
+if grep -qE '^\s+Failed ' "$log/test.out"; then
+  echo "failed tests:"
+  awk '/^ +Failed /{show=1; n=0} /^ +Passed |^\[xUnit/{show=0} show && n++ < 25' "$log/test.out"
+fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ "$test_rc" = 0 ] && [ "$smoke_rc" = 0 ] && [ "$cli_rc" = 0 ] && [ "$failed" = 0 ] && [ "$passed" -gt 0 ]

@@ -85,6 +85,7 @@ public sealed class BackupManager(
                     SizeBytes = connection.SizeBytes,
                     Container = container,
                     VolumeMetadata = VolumeMetadataContainer.Write(volume),
+                    ParentBackupId = backup.ParentId,
                     Progress = notifier.Progress(backupId, "backup.createprogress", connection.SizeBytes),
                 },
                 cancellationToken);

@@ -15,5 +15,8 @@ public sealed record BackupRequest
 
     public string? VolumeMetadata { get; init; }
 
+    /// <summary>The backup an incremental is based on: its index is followed chunk by chunk (<see cref="ParentIndex"/>).</summary>
+    public Guid? ParentBackupId { get; init; }
+
     public IProgress<long>? Progress { get; init; }
 }

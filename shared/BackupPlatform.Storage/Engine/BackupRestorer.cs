@@ -87,6 +87,7 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
     {
         var manifest = await ReadManifestAsync(container, backupId, cancellationToken);
         using var device = File.OpenHandle(devicePath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, FileOptions.Asynchronous);
+        var writeback = new DeviceWriteback(device);
         long done = 0;
         await OrderedPipeline.RunAsync(
             ct => RunsAsync(container, manifest, ct),
@@ -100,6 +101,7 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
                     try
                     {
                         await RandomAccess.WriteAsync(device, plain.AsMemory(0, restored.Length), restored.Offset, cancellationToken);
+                        writeback.Written(restored.Offset + restored.Length);
                     }
                     finally
                     {

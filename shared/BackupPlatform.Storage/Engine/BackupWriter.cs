@@ -32,8 +32,12 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         await store.PutAsync(container, lockName, JsonSerializer.SerializeToUtf8Bytes(new BackupLock(request.BackupId, DateTime.UtcNow)), cancellationToken);
         try
         {
-            var catalog = await ChunkCatalog.LoadAsync(store, container, options.EffectiveParallelism, cancellationToken);
-            var result = await WriteDataAsync(request, catalog, compression, chunkSize, cancellationToken);
+            // Three quarters of the table for chunks already stored, the rest at least for this backup's own.
+            var catalog = await ChunkCatalog.LoadAsync(store, container, options.DedupTableEntries - (options.DedupTableEntries / 4), options.EffectiveParallelism, cancellationToken);
+            await using var parent = await ParentIndex.OpenAsync(store, options, container, request.ParentBackupId, chunkSize, cancellationToken);
+            activity?.SetTag("backupplatform.dedup_table.complete", catalog.IsComplete);
+            activity?.SetTag("backupplatform.parent_followed", parent is not null);
+            var result = await WriteDataAsync(request, catalog, parent, compression, chunkSize, cancellationToken);
             await store.DeleteAsync(container, lockName, cancellationToken);
             activity?.SetTag("backupplatform.chunks", result.ChunkCount);
             activity?.SetTag("backupplatform.chunks.deduplicated", result.DedupedChunks);
@@ -61,12 +65,13 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         await store.DeleteAsync(container, StoreLayout.Lock(backupId), cancellationToken);
     }
 
-    private async Task<BackupResult> WriteDataAsync(BackupRequest request, ChunkCatalog catalog, Compression compression, int chunkSize, CancellationToken cancellationToken)
+    private async Task<BackupResult> WriteDataAsync(BackupRequest request, ChunkCatalog catalog, ParentIndex? parent, Compression compression, int chunkSize, CancellationToken cancellationToken)
     {
         var container = request.Container;
         var index = new BackupIndexWriter(store, container, request.BackupId, options.IndexSegmentEntries);
         await using var packs = new PackWriter(store, container, options.PackSize, chunkSize, options.PackUploads);
         var added = new Dictionary<ChunkHash, ChunkLocation>();
+        var addedCapacity = options.DedupTableEntries - catalog.Count;
         var blobPool = new BufferPool(options.ReadSize / chunkSize * ChunkCodec.MaxEncodedLength(chunkSize), options.EffectiveParallelism + 2);
         long chunks = 0, zeros = 0, deduped = 0, done = 0;
         var read = new StageClock("read");
@@ -84,7 +89,7 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
             using (var device = File.OpenHandle(request.DevicePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous))
             {
                 await OrderedPipeline.RunAsync(
-                    ct => ReadAsync(device, request.SizeBytes, options.ReadSize, read, ct),
+                    ct => ReadAsync(device, request.SizeBytes, options.ReadSize, chunkSize, parent, read, ct),
                     (piece, ct) => Task.FromResult(Encode(piece, catalog, compression, chunkSize, blobPool, hash, compress)),
                     async batch =>
                     {
@@ -114,7 +119,10 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
                                     var appending = StageClock.Now();
                                     location = await packs.AppendAsync(chunk.Hash, batch.Blobs.AsMemory(blobStart, chunk.BlobLength), cancellationToken);
                                     upload.Add(appending, chunk.BlobLength);
-                                    added.Add(chunk.Hash, location);
+                                    if (added.Count < addedCapacity)
+                                    {
+                                        added.Add(chunk.Hash, location);
+                                    }
                                 }
 
                                 blobStart += chunk.BlobLength;
@@ -180,7 +188,7 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
     }
 
     /// <summary>Large sequential reads; a device shorter than its declared size reads as zeros past its end.</summary>
-    private static async IAsyncEnumerable<Piece> ReadAsync(SafeFileHandle device, long size, int readSize, StageClock clock, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<Piece> ReadAsync(SafeFileHandle device, long size, int readSize, int chunkSize, ParentIndex? parent, StageClock clock, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         for (long offset = 0; offset < size; offset += readSize)
         {
@@ -209,7 +217,8 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
             }
 
             clock.Add(started, length);
-            yield return new Piece(length, buffer);
+            var parentEntries = parent is null ? null : await parent.NextAsync((length + chunkSize - 1) / chunkSize);
+            yield return new Piece(length, buffer, parentEntries);
         }
     }
 
@@ -234,6 +243,12 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
                 var hashStarted = StageClock.Now();
                 var hash = ChunkHash.Of(data);
                 hashing.Add(hashStarted, data.Length);
+                if (piece.Parent is { } parent && parent[i].Hash == hash && !catalog.IsCondemned(parent[i].Location.Pack))
+                {
+                    chunks[i] = new EncodedChunk(hash, parent[i].Location, 0);
+                    continue;
+                }
+
                 if (catalog.TryGet(hash, out var known))
                 {
                     chunks[i] = new EncodedChunk(hash, known, 0);
@@ -267,7 +282,8 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         }
     }
 
-    private readonly record struct Piece(int Length, byte[] Buffer);
+    /// <summary>Parent holds the parent backup's entries for the same chunks when an incremental follows its parent.</summary>
+    private readonly record struct Piece(int Length, byte[] Buffer, IndexEntry[]? Parent);
 
     /// <summary>Known is the chunk's location when the store held it before this backup began; BlobLength is 0 unless it was encoded.</summary>
     private readonly record struct EncodedChunk(ChunkHash Hash, ChunkLocation? Known, int BlobLength);

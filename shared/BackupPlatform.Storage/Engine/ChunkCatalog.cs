@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using BackupPlatform.Storage.Stores;
 
 namespace BackupPlatform.Storage.Engine;
@@ -7,62 +6,88 @@ namespace BackupPlatform.Storage.Engine;
 /// The store-side dedup table: which chunk lives where, read from the pack index objects when a backup
 /// starts. Packs condemned by garbage collection are left out, so a backup never starts to depend on a
 /// pack that may go. Read-only once loaded, so the pipeline's workers look chunks up without locks.
-/// It costs about 80 bytes per distinct chunk in the container (2.5 MiB for a 2 GiB volume of 64 KiB
-/// chunks); the backup's own index, which grows with the volume, is streamed instead.
+/// An entry costs about 80 bytes; the table stops at <c>capacity</c> entries (and stops reading pack
+/// indexes), so a container of many terabytes costs a backup no more memory than a small one: chunks
+/// left out are only stored again, and an incremental backup finds its parent's chunks through the
+/// parent's index, read in step with the volume, not through this table.
 /// </summary>
 internal sealed class ChunkCatalog
 {
     private readonly Dictionary<ChunkHash, ChunkLocation> _chunks;
+    private readonly HashSet<Guid> _condemned;
 
-    private ChunkCatalog(Dictionary<ChunkHash, ChunkLocation> chunks) => _chunks = chunks;
+    private ChunkCatalog(Dictionary<ChunkHash, ChunkLocation> chunks, HashSet<Guid> condemned, bool complete)
+    {
+        _chunks = chunks;
+        _condemned = condemned;
+        IsComplete = complete;
+    }
 
     public int Count => _chunks.Count;
 
+    /// <summary>False when the capacity was reached before every pack index was read.</summary>
+    public bool IsComplete { get; }
+
     public bool TryGet(ChunkHash hash, out ChunkLocation location) => _chunks.TryGetValue(hash, out location);
 
-    public static async Task<ChunkCatalog> LoadAsync(IObjectStore store, string container, int parallelism, CancellationToken cancellationToken)
+    /// <summary>Whether garbage collection had condemned the pack when the table was loaded: such a pack must not be referenced.</summary>
+    public bool IsCondemned(Guid pack) => _condemned.Contains(pack);
+
+    public static async Task<ChunkCatalog> LoadAsync(IObjectStore store, string container, int capacity, int parallelism, CancellationToken cancellationToken)
     {
-        var condemned = new HashSet<string>(StringComparer.Ordinal);
+        var condemned = new HashSet<Guid>();
         await foreach (var name in store.ListAsync(container, StoreLayout.CondemnedPrefix, cancellationToken))
         {
-            condemned.Add(name[(name.LastIndexOf('/') + 1)..]);
+            condemned.Add(StoreLayout.ParsePackId(name));
         }
 
-        var names = new List<string>();
+        var names = new List<(Guid Pack, string Name)>();
         await foreach (var name in store.ListAsync(container, StoreLayout.PackIndexPrefix, cancellationToken))
         {
-            if (!condemned.Contains(name[(name.LastIndexOf('/') + 1)..]))
+            var pack = StoreLayout.ParsePackId(name);
+            if (!condemned.Contains(pack))
             {
-                names.Add(name);
+                names.Add((pack, name));
             }
         }
 
-        var indexes = new ConcurrentBag<PackIndex>();
+        var chunks = new Dictionary<ChunkHash, ChunkLocation>();
+        var full = false;
         await Parallel.ForEachAsync(
             names,
             new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
-            async (name, ct) =>
+            async (pack, ct) =>
             {
+                if (Volatile.Read(ref full))
+                {
+                    return;
+                }
+
+                PackIndex index;
                 try
                 {
-                    var pack = StoreLayout.ParsePackId(name);
-                    indexes.Add(PackIndex.Decode(pack, await store.GetAsync(container, name, ct)));
+                    index = PackIndex.Decode(pack.Pack, await store.GetAsync(container, pack.Name, ct));
                 }
                 catch (ObjectNotFoundException)
                 {
-                    // Collected between the listing and the read: its chunks are simply not known.
+                    return; // Collected between the listing and the read: its chunks are simply not known.
+                }
+
+                lock (chunks)
+                {
+                    foreach (var (hash, offset, length) in index.Entries)
+                    {
+                        if (chunks.Count >= capacity)
+                        {
+                            Volatile.Write(ref full, true);
+                            return;
+                        }
+
+                        chunks.TryAdd(hash, new ChunkLocation(index.Pack, offset, length));
+                    }
                 }
             });
 
-        var chunks = new Dictionary<ChunkHash, ChunkLocation>(indexes.Sum(i => i.Entries.Count));
-        foreach (var index in indexes)
-        {
-            foreach (var (hash, offset, length) in index.Entries)
-            {
-                chunks.TryAdd(hash, new ChunkLocation(index.Pack, offset, length));
-            }
-        }
-
-        return new ChunkCatalog(chunks);
+        return new ChunkCatalog(chunks, condemned, !full);
     }
 }

@@ -26,6 +26,14 @@ public sealed class EngineOptions
     /// <summary>Cinder's backup_compression_algorithm: none, zlib, bz2, zstd.</summary>
     public string Compression { get; set; } = "zstd";
 
+    /// <summary>
+    /// The most chunk locations a backup holds in memory for dedup (about 80 bytes each: 512 Ki entries,
+    /// about 40 MiB, cover 32 GiB of distinct 64 KiB chunks): three quarters for chunks the container
+    /// already holds, the rest for the backup's own. Past it chunks are stored again, never lost; an
+    /// incremental still finds its parent's chunks through the parent's index.
+    /// </summary>
+    public int DedupTableEntries { get; set; } = 512 * 1024;
+
     /// <summary>Pieces in flight at once (hash, compress) and runs fetched at once on restore; 0 means twice the processor count.</summary>
     public int Parallelism { get; set; }
 
@@ -38,9 +46,9 @@ public sealed class EngineOptions
             throw new InvalidOperationException($"Engine ChunkSize must be 4 KiB..16 MiB and ReadSize a multiple of it (ChunkSize {ChunkSize}, ReadSize {ReadSize}).");
         }
 
-        if (PackSize < ChunkSize || PackSize > 1024 * 1024 * 1024 || PackUploads < 1 || IndexSegmentEntries < 1)
+        if (PackSize < ChunkSize || PackSize > 1024 * 1024 * 1024 || PackUploads < 1 || IndexSegmentEntries < 1 || DedupTableEntries < 4)
         {
-            throw new InvalidOperationException($"Engine PackSize must be between ChunkSize and 1 GiB, PackUploads and IndexSegmentEntries at least 1.");
+            throw new InvalidOperationException($"Engine PackSize must be between ChunkSize and 1 GiB, PackUploads and IndexSegmentEntries at least 1, DedupTableEntries at least 4.");
         }
     }
 }

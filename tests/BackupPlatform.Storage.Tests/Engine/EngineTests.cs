@@ -144,6 +144,40 @@ public abstract class EngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_a_dedup_table_too_small_for_the_container_an_incremental_still_stores_only_the_change_by_following_its_parent()
+    {
+        var volume = TestVolumes.Mixed(16, seed: 9);
+        var changed = TestVolumes.Mutated(volume, 0.02, seed: 10);
+        var options = Options();
+        options.DedupTableEntries = 4;
+
+        var full = await BackupAsync(volume, options);
+        var unrelated = await BackupAsync(changed, options);
+        var incremental = await BackupAsync(changed, options, parent: full.BackupId);
+
+        // Without its parent the table (3 entries for stored chunks) finds almost nothing.
+        Assert.True(unrelated.BytesUploaded > full.BytesUploaded * 0.5, $"a backup without parent uploaded {unrelated.BytesUploaded} bytes, the full {full.BytesUploaded}");
+        Assert.True(incremental.BytesUploaded < full.BytesUploaded * 0.05, $"incremental uploaded {incremental.BytesUploaded} bytes, the full {full.BytesUploaded}");
+        Assert.Equal(changed, await RestoreAsync(incremental.BackupId, changed.Length, targetIsNew: true));
+    }
+
+    [Fact]
+    public async Task An_incremental_never_references_a_parent_pack_that_garbage_collection_condemned()
+    {
+        var volume = TestVolumes.Mixed(3, seed: 11);
+        var full = await BackupAsync(volume, Options());
+        foreach (var pack in await ListAsync(StoreLayout.PackPrefix))
+        {
+            await Store.PutAsync(Container, StoreLayout.Condemned(StoreLayout.ParsePackId(pack)), "{}"u8.ToArray(), None);
+        }
+
+        var incremental = await BackupAsync(volume, Options(), parent: full.BackupId);
+
+        Assert.Equal(0, incremental.DedupedChunks);
+        Assert.Equal(volume, await RestoreAsync(incremental.BackupId, volume.Length, targetIsNew: true));
+    }
+
+    [Fact]
     public async Task An_index_segment_limit_splits_the_index_and_restore_reads_every_segment()
     {
         var volume = TestVolumes.Mixed(2, seed: 8);
@@ -157,13 +191,13 @@ public abstract class EngineTests : IAsyncLifetime
         Assert.Equal(volume, await RestoreAsync(result.BackupId, volume.Length, targetIsNew: true));
     }
 
-    protected async Task<(Guid BackupId, long ChunkCount, long ZeroChunks, long DedupedChunks, long ObjectsWritten, long BytesUploaded)> BackupAsync(byte[] volume, EngineOptions options, IProgress<long>? progress = null)
+    protected async Task<(Guid BackupId, long ChunkCount, long ZeroChunks, long DedupedChunks, long ObjectsWritten, long BytesUploaded)> BackupAsync(byte[] volume, EngineOptions options, IProgress<long>? progress = null, Guid? parent = null)
     {
         var path = TempFile();
         await File.WriteAllBytesAsync(path, volume);
         var backupId = Guid.NewGuid();
         var result = await new BackupWriter(Store, options).WriteAsync(
-            new BackupRequest { BackupId = backupId, VolumeId = Guid.NewGuid(), DevicePath = path, SizeBytes = volume.Length, Container = Container, Progress = progress },
+            new BackupRequest { BackupId = backupId, VolumeId = Guid.NewGuid(), DevicePath = path, SizeBytes = volume.Length, Container = Container, Progress = progress, ParentBackupId = parent },
             None);
         return (backupId, result.ChunkCount, result.ZeroChunks, result.DedupedChunks, result.ObjectsWritten, result.BytesUploaded);
     }
