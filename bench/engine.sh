@@ -31,26 +31,31 @@ measure() {
   out=$( { /usr/bin/time -f 'RSS %M' "$@" 2>&1 1>&3 3>&-; } 3>&1 ) || { echo "$label FAILED: $out"; return 1; }
   t1=$(date +%s.%N)
   rss=$(echo "$out" | awk '/^RSS/{print int($2/1024)}')
-  printf '%-28s %7.0f MB/s  rss %5s MiB  %s\n' "$label" "$(echo "$bytes / 1000000 / ($t1 - $t0)" | bc -l)" "$rss" "$(echo "$out" | grep -v '^RSS' | tr '\n' ' ')"
+  rate=$(echo "$bytes / 1000000 / ($t1 - $t0)" | bc -l)
+  printf '%-28s %7.0f MB/s  rss %5s MiB  %s\n' "$label" "$rate" "$rss" "$(echo "$out" | grep -v '^RSS' | tr '\n' ' ')"
 }
 
-cat "$vol" >/dev/null  # page cache warm for everyone alike
+percent() { printf '%.0f %%' "$(echo "100 * $1 / $2" | bc -l)"; }
+
+cat "$vol" "$mut" >/dev/null  # page cache warm for everyone alike
 echo "corpus $vol: $bytes bytes, $(nproc) cores"
 measure "openssl dgst -sha256" sh -c "openssl dgst -sha256 '$vol' >/dev/null"
-measure "zstd -1 -T2" sh -c "zstd -q -f -1 -T2 '$vol' -o '$dir/ref.zst'"
+measure "zstd -1 -T2" sh -c "zstd -q -f -1 -T2 '$vol' -o '$dir/ref.zst'"; ref_compress=$rate
 echo "  zstd -1 output: $(stat -c %s "$dir/ref.zst") bytes"
-measure "zstd -d -T2" sh -c "zstd -q -f -d -T2 '$dir/ref.zst' -o '$dir/ref.out'"
+measure "zstd -d -T2" sh -c "zstd -q -f -d -T2 '$dir/ref.zst' -o '$dir/ref.out'"; ref_decompress=$rate
 # zstd -d leaves its output in the page cache; a restore is durable (flushed) before it reports done.
-measure "zstd -d -T2, then sync" sh -c "zstd -q -f -d -T2 '$dir/ref.zst' -o '$dir/ref.out' && sync '$dir/ref.out'"
+measure "zstd -d -T2, then sync" sh -c "zstd -q -f -d -T2 '$dir/ref.zst' -o '$dir/ref.out' && sync '$dir/ref.out'"; ref_durable=$rate
 rm -f "$dir/ref.zst" "$dir/ref.out"
 
 for store in ${BENCH_STORES:-posix swift}; do
   container=bench-$(date +%s)
   if [ "$store" = posix ]; then target=posix:$dir/store; rm -rf "$dir/store"; else target=swift; fi
   full=$(cat /proc/sys/kernel/random/uuid) incr=$(cat /proc/sys/kernel/random/uuid)
-  measure "$store full backup" "$bench" backup "$target" "$container" "$vol" "$full"
-  measure "$store incremental (mutate)" "$bench" backup "$target" "$container" "$mut" "$incr"
+  measure "$store full backup" "$bench" backup "$target" "$container" "$vol" "$full"; full_rate=$rate
+  measure "$store incremental (mutate)" "$bench" backup "$target" "$container" "$mut" "$incr" "$full"; incr_rate=$rate
   measure "$store restore (full)" "$bench" restore "$target" "$container" "$dir/restored.img" "$full" "$bytes"
+  echo "  full $(percent "$full_rate" "$ref_compress") of zstd -1 -T2; incremental $(percent "$incr_rate" "$full_rate") of the full;" \
+    "restore $(percent "$rate" "$ref_decompress") of zstd -d -T2, $(percent "$rate" "$ref_durable") of zstd -d -T2 then sync"
   cmp "$vol" "$dir/restored.img" && echo "  restored image identical"
   rm -f "$dir/restored.img"
   if [ "$store" = posix ]; then echo "  posix store holds $(du -sb "$dir/store" | cut -f1) bytes"; rm -rf "$dir/store"; fi

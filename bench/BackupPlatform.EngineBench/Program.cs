@@ -3,37 +3,22 @@ using BackupPlatform.Storage.Engine;
 using BackupPlatform.Storage.Stores;
 
 // One phase of the engine benchmark per process, so that bench/engine.sh measures each phase's peak RSS:
-//   backup  STORE CONTAINER VOLUME BACKUP_ID      (prints seconds, MB/s of volume size, bytes uploaded)
+//   backup  STORE CONTAINER VOLUME BACKUP_ID [PARENT_ID]   (an incremental follows its parent; prints seconds, MB/s of volume size, bytes uploaded)
 //   restore STORE CONTAINER TARGET BACKUP_ID SIZE
 // STORE is posix:DIR or swift (SWIFT_AUTH_URL, SWIFT_USER, SWIFT_KEY from the environment).
-// Engine settings come from BP_CHUNK_SIZE, BP_PACK_SIZE, BP_PACK_UPLOADS, BP_COMPRESSION, BP_PARALLELISM when set.
+// Engine settings come from BP_CHUNK_SIZE, BP_PACK_SIZE, BP_PACK_UPLOADS, BP_COMPRESSION, BP_PARALLELISM, BP_DEDUP_TABLE_ENTRIES when set.
 if (args.Length < 4)
 {
-    Console.Error.WriteLine("usage: backup STORE CONTAINER VOLUME BACKUP_ID | restore STORE CONTAINER TARGET BACKUP_ID SIZE");
+    Console.Error.WriteLine("usage: backup STORE CONTAINER VOLUME BACKUP_ID [PARENT_ID] | restore STORE CONTAINER TARGET BACKUP_ID SIZE");
     return 2;
 }
 
 var options = new EngineOptions();
-if (Environment.GetEnvironmentVariable("BP_CHUNK_SIZE") is { Length: > 0 } chunk)
-{
-    options.ChunkSize = int.Parse(chunk, System.Globalization.CultureInfo.InvariantCulture);
-}
-
-if (Environment.GetEnvironmentVariable("BP_PACK_SIZE") is { Length: > 0 } pack)
-{
-    options.PackSize = int.Parse(pack, System.Globalization.CultureInfo.InvariantCulture);
-}
-
-if (Environment.GetEnvironmentVariable("BP_PACK_UPLOADS") is { Length: > 0 } uploads)
-{
-    options.PackUploads = int.Parse(uploads, System.Globalization.CultureInfo.InvariantCulture);
-}
-
-if (Environment.GetEnvironmentVariable("BP_PARALLELISM") is { Length: > 0 } parallelism)
-{
-    options.Parallelism = int.Parse(parallelism, System.Globalization.CultureInfo.InvariantCulture);
-}
-
+options.ChunkSize = Setting("BP_CHUNK_SIZE") ?? options.ChunkSize;
+options.PackSize = Setting("BP_PACK_SIZE") ?? options.PackSize;
+options.PackUploads = Setting("BP_PACK_UPLOADS") ?? options.PackUploads;
+options.Parallelism = Setting("BP_PARALLELISM") ?? options.Parallelism;
+options.DedupTableEntries = Setting("BP_DEDUP_TABLE_ENTRIES") ?? options.DedupTableEntries;
 options.Compression = Environment.GetEnvironmentVariable("BP_COMPRESSION") is { Length: > 0 } compression ? compression : options.Compression;
 
 IObjectStore driver = args[1].StartsWith("posix:", StringComparison.Ordinal)
@@ -54,7 +39,7 @@ switch (args[0])
     {
         var size = new FileInfo(args[3]).Length;
         var result = await new BackupWriter(store, options).WriteAsync(
-            new BackupRequest { BackupId = backupId, VolumeId = Guid.Empty, DevicePath = args[3], SizeBytes = size, Container = container },
+            new BackupRequest { BackupId = backupId, VolumeId = Guid.Empty, DevicePath = args[3], SizeBytes = size, Container = container, ParentBackupId = args.Length > 5 ? Guid.Parse(args[5]) : null },
             CancellationToken.None);
         var seconds = watch.Elapsed.TotalSeconds;
         Console.WriteLine($"seconds={seconds:F2} mbps={size / 1e6 / seconds:F0} uploaded={result.BytesUploaded} chunks={result.ChunkCount} zero={result.ZeroChunks} deduped={result.DedupedChunks} objects={result.ObjectsWritten}");
@@ -85,6 +70,9 @@ switch (args[0])
 
 (driver as IDisposable)?.Dispose();
 return 0;
+
+static int? Setting(string name) =>
+    Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : null;
 
 /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and report late).</summary>
 internal sealed class InlineProgress(Action<long> report) : IProgress<long>
