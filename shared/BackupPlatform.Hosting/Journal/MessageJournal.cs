@@ -17,10 +17,17 @@ public sealed class MessageJournal(JournalOptions options, IServiceScopeFactory 
     private readonly Channel<JournalEntry> _entries = Channel.CreateBounded<JournalEntry>(
         new BoundedChannelOptions(Math.Max(1, options.Capacity)) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
+    private readonly HashSet<string> _skipped = options.SkipTypes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+
     private long _dropped;
 
     public void Record(JournalEntry entry)
     {
+        if (entry.Outcome is JournalOutcomes.Sent or JournalOutcomes.Published or JournalOutcomes.Consumed && IsSkipped(entry.MessageType))
+        {
+            return;
+        }
+
         entry.Service ??= options.Service;
         if (!_entries.Writer.TryWrite(entry))
         {
@@ -82,4 +89,7 @@ public sealed class MessageJournal(JournalOptions options, IServiceScopeFactory 
             }
         }
     }
+
+    private bool IsSkipped(string? type) =>
+        type is not null && _skipped.Count > 0 && (_skipped.Contains(type) || _skipped.Contains(type[(type.LastIndexOf('.') + 1)..]));
 }
