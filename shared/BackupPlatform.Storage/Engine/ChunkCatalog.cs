@@ -41,52 +41,55 @@ internal sealed class ChunkCatalog
             condemned.Add(StoreLayout.ParsePackId(name));
         }
 
-        var names = new List<(Guid Pack, string Name)>();
-        await foreach (var name in store.ListAsync(container, StoreLayout.PackIndexPrefix, cancellationToken))
-        {
-            var pack = StoreLayout.ParsePackId(name);
-            if (!condemned.Contains(pack))
-            {
-                names.Add((pack, name));
-            }
-        }
-
+        // Pack indexes are read while they are listed, and both stop once the table is full: a backup's
+        // start costs no more requests in a container of many terabytes than in one of a few gigabytes.
         var chunks = new Dictionary<ChunkHash, ChunkLocation>();
         var full = false;
-        await Parallel.ForEachAsync(
-            names,
-            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
-            async (pack, ct) =>
-            {
-                if (Volatile.Read(ref full))
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            await Parallel.ForEachAsync(
+                store.ListAsync(container, StoreLayout.PackIndexPrefix, stop.Token),
+                new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = stop.Token },
+                async (name, ct) =>
                 {
-                    return;
-                }
-
-                PackIndex index;
-                try
-                {
-                    index = PackIndex.Decode(pack.Pack, await store.GetAsync(container, pack.Name, ct));
-                }
-                catch (ObjectNotFoundException)
-                {
-                    return; // Collected between the listing and the read: its chunks are simply not known.
-                }
-
-                lock (chunks)
-                {
-                    foreach (var (hash, offset, length) in index.Entries)
+                    var pack = StoreLayout.ParsePackId(name);
+                    if (condemned.Contains(pack))
                     {
-                        if (chunks.Count >= capacity)
-                        {
-                            Volatile.Write(ref full, true);
-                            return;
-                        }
-
-                        chunks.TryAdd(hash, new ChunkLocation(index.Pack, offset, length));
+                        return;
                     }
-                }
-            });
+
+                    PackIndex index;
+                    try
+                    {
+                        index = PackIndex.Decode(pack, await store.GetAsync(container, name, ct));
+                    }
+                    catch (ObjectNotFoundException)
+                    {
+                        return; // Collected between the listing and the read: its chunks are simply not known.
+                    }
+
+                    lock (chunks)
+                    {
+                        foreach (var (hash, offset, length) in index.Entries)
+                        {
+                            if (chunks.Count >= capacity)
+                            {
+                                full = true;
+                                stop.Cancel();
+                                return;
+                            }
+
+                            chunks.TryAdd(hash, new ChunkLocation(index.Pack, offset, length));
+                        }
+                    }
+                });
+        }
+        catch (Exception) when (full && !cancellationToken.IsCancellationRequested)
+        {
+            // Full: the rest of the container is left unread on purpose, and whatever the reads cut short
+            // threw (a store may wrap the cancellation) no longer matters.
+        }
 
         return new ChunkCatalog(chunks, condemned, !full);
     }
