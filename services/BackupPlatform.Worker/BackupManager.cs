@@ -117,6 +117,11 @@ public sealed class BackupManager(
                 await transaction.CommitAsync(cancellationToken);
             }
 
+            if (result.ParentUnreadable is { } damage)
+            {
+                logger.LogWarning("Backup {BackupId} could not follow its parent {ParentId}'s index ({Reason}): it is whole, but the parent may not restore", backupId, backup.ParentId, damage);
+            }
+
             await notifier.NotifyAsync(backupId, "backup.create.end");
             logger.LogInformation("Backup {BackupId} of volume {VolumeId} available: {Chunks} chunks, {Zero} zero, {Deduped} deduplicated, {Bytes} bytes uploaded",
                 backupId, backup.VolumeId, result.ChunkCount, result.ZeroChunks, result.DedupedChunks, result.BytesUploaded);

@@ -13,4 +13,7 @@ public sealed record BackupResult
     public required long ObjectsWritten { get; init; }
 
     public required long BytesUploaded { get; init; }
+
+    /// <summary>Why an incremental could not follow its parent's index to the end (its backup is whole all the same), or null.</summary>
+    public string? ParentUnreadable { get; init; }
 }

@@ -37,7 +37,8 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
             await using var parent = await ParentIndex.OpenAsync(store, options, container, request.ParentBackupId, chunkSize, cancellationToken);
             activity?.SetTag("backupplatform.dedup_table.complete", catalog.IsComplete);
             activity?.SetTag("backupplatform.parent_followed", parent is not null);
-            var result = await WriteDataAsync(request, catalog, parent, compression, chunkSize, cancellationToken);
+            var result = await WriteDataAsync(request, catalog, parent, compression, chunkSize, cancellationToken) with { ParentUnreadable = parent?.Unreadable };
+            activity?.SetTag("backupplatform.parent_unreadable", result.ParentUnreadable);
             await store.DeleteAsync(container, lockName, cancellationToken);
             activity?.SetTag("backupplatform.chunks", result.ChunkCount);
             activity?.SetTag("backupplatform.chunks.deduplicated", result.DedupedChunks);

@@ -13,6 +13,9 @@ internal sealed class ParentIndex : IAsyncDisposable
     private readonly IAsyncEnumerator<IndexEntry> _entries;
     private bool _ended;
 
+    /// <summary>Why the parent's index stopped being followed before its end (a damaged or missing segment), if it did.</summary>
+    public string? Unreadable { get; private set; }
+
     private ParentIndex(IAsyncEnumerator<IndexEntry> entries) => _entries = entries;
 
     /// <summary>The parent's index, or null when there is none to follow: no parent, its manifest gone from this container, or another chunk size.</summary>
@@ -44,14 +47,21 @@ internal sealed class ParentIndex : IAsyncDisposable
         var entries = new IndexEntry[count];
         for (var i = 0; i < count && !_ended; i++)
         {
-            if (await _entries.MoveNextAsync())
+            try
             {
-                entries[i] = _entries.Current;
+                if (await _entries.MoveNextAsync())
+                {
+                    entries[i] = _entries.Current;
+                    continue;
+                }
             }
-            else
+            catch (InvalidDataException e)
             {
-                _ended = true;
+                // The backup stays correct without the parent (the dedup table still applies); it only stores more.
+                Unreadable = e.Message;
             }
+
+            _ended = true;
         }
 
         return entries;

@@ -178,6 +178,21 @@ public abstract class EngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_parent_whose_index_is_damaged_is_left_and_the_incremental_is_whole_and_says_why()
+    {
+        var volume = TestVolumes.Mixed(3, seed: 12);
+        var options = Options();
+        options.IndexSegmentEntries = 8;
+        var full = await BackupAsync(volume, options);
+        await Store.PutAsync(Container, StoreLayout.IndexSegment(full.BackupId, 1), "damaged"u8.ToArray(), None);
+
+        var incremental = await BackupAsync(volume, options, parent: full.BackupId);
+
+        Assert.Contains("does not match its manifest's checksum", incremental.ParentUnreadable);
+        Assert.Equal(volume, await RestoreAsync(incremental.BackupId, volume.Length, targetIsNew: true));
+    }
+
+    [Fact]
     public async Task An_index_segment_limit_splits_the_index_and_restore_reads_every_segment()
     {
         var volume = TestVolumes.Mixed(2, seed: 8);
@@ -191,7 +206,7 @@ public abstract class EngineTests : IAsyncLifetime
         Assert.Equal(volume, await RestoreAsync(result.BackupId, volume.Length, targetIsNew: true));
     }
 
-    protected async Task<(Guid BackupId, long ChunkCount, long ZeroChunks, long DedupedChunks, long ObjectsWritten, long BytesUploaded)> BackupAsync(byte[] volume, EngineOptions options, IProgress<long>? progress = null, Guid? parent = null)
+    protected async Task<(Guid BackupId, long ChunkCount, long ZeroChunks, long DedupedChunks, long ObjectsWritten, long BytesUploaded, string? ParentUnreadable)> BackupAsync(byte[] volume, EngineOptions options, IProgress<long>? progress = null, Guid? parent = null)
     {
         var path = TempFile();
         await File.WriteAllBytesAsync(path, volume);
@@ -199,7 +214,7 @@ public abstract class EngineTests : IAsyncLifetime
         var result = await new BackupWriter(Store, options).WriteAsync(
             new BackupRequest { BackupId = backupId, VolumeId = Guid.NewGuid(), DevicePath = path, SizeBytes = volume.Length, Container = Container, Progress = progress, ParentBackupId = parent },
             None);
-        return (backupId, result.ChunkCount, result.ZeroChunks, result.DedupedChunks, result.ObjectsWritten, result.BytesUploaded);
+        return (backupId, result.ChunkCount, result.ZeroChunks, result.DedupedChunks, result.ObjectsWritten, result.BytesUploaded, result.ParentUnreadable);
     }
 
     protected async Task<byte[]> RestoreAsync(Guid backupId, int size, bool targetIsNew, byte fill = 0)
