@@ -15,4 +15,18 @@
   value: {{ .Values.volumeServiceToken | quote }}
 - name: ASPNETCORE_URLS
   value: http://0.0.0.0:8080
+{{- with .Values.extraEnv }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* Every service answers /alive (the process runs) and /health (its database, bus and, for a worker, store reachable). */}}
+{{- define "backupplatform.probes" -}}
+livenessProbe:
+  httpGet: { path: /alive, port: 8080 }
+  periodSeconds: 10
+  failureThreshold: 6
+readinessProbe:
+  httpGet: { path: /health, port: 8080 }
+  periodSeconds: 10
 {{- end -}}
