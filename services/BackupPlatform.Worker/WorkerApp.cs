@@ -40,7 +40,17 @@ public static class WorkerApp
 
     public static IServiceCollection AddWorker(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(ReadOptions(configuration));
+        var worker = ReadOptions(configuration);
+        services.AddSingleton(worker);
+
+        // The bus (registered after the heartbeat, so stopped before it) stops taking messages and waits
+        // for the consumers in flight; only past the drain timeout is their cancellation token cancelled.
+        services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.ConsumerStopTimeout = worker.ShutdownDrainTimeout;
+            o.StopTimeout = worker.ShutdownDrainTimeout + TimeSpan.FromSeconds(15);
+        });
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = worker.ShutdownDrainTimeout + TimeSpan.FromSeconds(30));
         var store = configuration.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new StoreOptions();
         services.AddSingleton(store);
         services.AddSingleton(StoreFactory.Create(store));

@@ -14,4 +14,12 @@ public sealed class WorkerOptions
     public int MaxOperations { get; set; } = 15;
 
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a stopping worker (SIGTERM: a scale-down, a rolling update) lets the backups, restores
+    /// and deletes it has begun run to their end before it cancels them. It takes no new work meanwhile
+    /// and keeps its heartbeat, so the scheduler neither fails its work over nor loses what queues for it
+    /// (that is moved to other hosts once it is gone). Kubernetes' terminationGracePeriodSeconds must be longer.
+    /// </summary>
+    public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromMinutes(15);
 }

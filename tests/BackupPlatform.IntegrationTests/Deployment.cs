@@ -107,6 +107,8 @@ public sealed class Deployment : IAsyncDisposable
         $"--BackupPlatform:Worker:Host={host}",
         $"--BackupPlatform:Worker:AvailabilityZone={zone}",
         "--BackupPlatform:Worker:HeartbeatInterval=00:00:01",
+        // A test that ends with work in flight does not wait the production drain out (WorkerShutdownTests sets its own).
+        "--BackupPlatform:Worker:ShutdownDrainTimeout=00:00:05",
         $"--BackupPlatform:Store:Posix:Path={StorePath}",
         .. extra,
     ];
