@@ -31,6 +31,7 @@ public sealed class HeartbeatConsumer(BackupDbContext db) : IConsumer<BackupServ
         host.Version = beat.Version;
         host.ActiveOperations = beat.ActiveOperations;
         host.MaxOperations = beat.MaxOperations;
+        host.Draining = beat.Draining;
         host.LastSeen = now;
         await db.SaveChangesAsync(context.CancellationToken);
     }

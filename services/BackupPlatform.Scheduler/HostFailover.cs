@@ -10,10 +10,13 @@ namespace BackupPlatform.Scheduler;
 /// back to the scheduler and on to a live host; what it was doing and cannot be handed on ends the
 /// way a worker's own restart cleanup ends it (<see cref="StrandedBackups"/>; deletes are sent again).
 /// Nothing waits for a host that is gone. Repeating it for the same host finds nothing left to do.
+/// A host that says it is draining keeps its work in flight; only its queue is handed on, and only
+/// when another host can take it.
 /// </summary>
 public sealed class HostFailover(IServiceScopeFactory scopes, IHostQueueDrain drain, SchedulerOptions options, ServiceRegistryOptions registry, ILogger<HostFailover> logger) : BackgroundService
 {
     private readonly HashSet<string> _handled = [];
+    private readonly HashSet<string> _drained = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -43,6 +46,15 @@ public sealed class HostFailover(IServiceScopeFactory scopes, IHostQueueDrain dr
             if (registry.IsUp(host, now))
             {
                 _handled.Remove(host.Host);
+                if (!host.Draining)
+                {
+                    _drained.Remove(host.Host);
+                }
+                else if (!_drained.Contains(host.Host) && HasOtherOpenHost(hosts, host, now))
+                {
+                    await HandOnQueuedAsync(db, host, cancellationToken);
+                    _drained.Add(host.Host);
+                }
             }
             else if (!_handled.Contains(host.Host))
             {
@@ -50,6 +62,21 @@ public sealed class HostFailover(IServiceScopeFactory scopes, IHostQueueDrain dr
                 _handled.Add(host.Host);
             }
         }
+    }
+
+    /// <summary>Another host that can take what was queued for <paramref name="host"/>: same zone and store, up, enabled, not draining.</summary>
+    private bool HasOtherOpenHost(List<BackupServiceHost> hosts, BackupServiceHost host, DateTime now) =>
+        hosts.Exists(h => h.Host != host.Host && !h.Disabled && !h.Draining && registry.IsUp(h, now)
+            && h.AvailabilityZone == host.AvailabilityZone && h.Store == host.Store);
+
+    /// <summary>
+    /// A draining host finishes what it began but takes nothing more from its queue: what waits there
+    /// is handed on at once rather than after the host is gone, which can be a whole drain timeout.
+    /// </summary>
+    private async Task HandOnQueuedAsync(BackupDbContext db, BackupServiceHost host, CancellationToken cancellationToken)
+    {
+        var moved = await MoveQueuedAsync(db, host.Host, cancellationToken);
+        logger.LogInformation("Backup host {Host} is draining: {Moved} queued commands re-routed", host.Host, moved);
     }
 
     private async Task FailOverAsync(IServiceProvider services, BackupDbContext db, string host, CancellationToken cancellationToken)
@@ -77,7 +104,13 @@ public sealed class HostFailover(IServiceScopeFactory scopes, IHostQueueDrain dr
             }
         }
 
-        // What was only queued for it goes back to the scheduler and on to a live host.
+        var moved = await MoveQueuedAsync(db, host, cancellationToken);
+        logger.LogWarning("Host {Host}: {Moved} queued commands re-routed, {Begun} operations in flight ended", host, moved, begun.Count);
+    }
+
+    /// <summary>What was only queued for the host goes back to the scheduler and on to another host.</summary>
+    private async Task<int> MoveQueuedAsync(BackupDbContext db, string host, CancellationToken cancellationToken)
+    {
         var moved = await drain.DrainAsync(host, cancellationToken);
         if (moved.Count > 0)
         {
@@ -85,7 +118,7 @@ public sealed class HostFailover(IServiceScopeFactory scopes, IHostQueueDrain dr
                 .ExecuteUpdateAsync(s => s.SetProperty(b => b.Host, (string?)null), cancellationToken);
         }
 
-        logger.LogWarning("Host {Host}: {Moved} queued commands re-routed, {Begun} operations in flight ended", host, moved.Count, begun.Count);
+        return moved.Count;
     }
 
     private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)

@@ -1,6 +1,6 @@
 namespace BackupPlatform.Scheduler;
 
-/// <summary>Takes every message out of a dead host's own queue and hands it back to the scheduler queue.</summary>
+/// <summary>Takes every waiting message out of a host's own queue (the host is gone, or draining) and hands it back to the scheduler queue.</summary>
 public interface IHostQueueDrain
 {
     /// <summary>Returns the backup ids of the commands moved.</summary>

@@ -5,9 +5,9 @@ namespace BackupPlatform.Scheduler;
 
 /// <summary>
 /// Picks a worker host: live (heard from within the service down time), enabled, in the wanted
-/// availability zone and serving the wanted store when they are given. Among those, the one with
-/// the fewest operations in flight, then the fewest backups ever given, so that work spreads evenly
-/// even when every host is idle between commands.
+/// availability zone and serving the wanted store when they are given, and not draining unless no
+/// other host qualifies. Among those, the one with the fewest operations in flight, then the fewest
+/// backups ever given, so that work spreads evenly even when every host is idle between commands.
 /// </summary>
 public sealed class HostSelector(BackupDbContext db, SchedulerOptions options, ServiceRegistryOptions registry)
 {
@@ -20,24 +20,30 @@ public sealed class HostSelector(BackupDbContext db, SchedulerOptions options, S
             .Where(h => !h.Disabled && h.LastSeen >= cutoff
                 && (availabilityZone == null || h.AvailabilityZone == availabilityZone)
                 && (store == null || h.Store == store))
-            .Select(h => h.Host)
+            .Select(h => new { h.Host, h.Draining })
             .ToListAsync(cancellationToken);
         if (live.Count == 0)
         {
             return null;
         }
 
-        if (preferredHost is not null && live.Contains(preferredHost))
+        // A draining host finishes its work and takes nothing new from its queue until it restarts.
+        // It is chosen only when no other host can take the command, which then waits for that
+        // restart instead of failing (a rolling update in a zone with one worker).
+        var open = live.Where(h => !h.Draining).Select(h => h.Host).ToList();
+        var candidates = open.Count > 0 ? open : live.Select(h => h.Host).ToList();
+
+        if (preferredHost is not null && candidates.Contains(preferredHost))
         {
             return preferredHost;
         }
 
         var load = await db.Backups.AsNoTracking()
-            .Where(b => b.Host != null && live.Contains(b.Host))
+            .Where(b => b.Host != null && candidates.Contains(b.Host))
             .GroupBy(b => b.Host!)
             .Select(g => new { Host = g.Key, InFlight = g.Count(b => InFlight.Contains(b.Status)), Total = g.Count() })
             .ToDictionaryAsync(x => x.Host, cancellationToken);
-        return live
+        return candidates
             .OrderBy(h => load.TryGetValue(h, out var l) ? l.InFlight : 0)
             .ThenBy(h => load.TryGetValue(h, out var l) ? l.Total : 0)
             .ThenBy(h => h, StringComparer.Ordinal)

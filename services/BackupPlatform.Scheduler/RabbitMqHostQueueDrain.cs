@@ -39,7 +39,7 @@ public sealed class RabbitMqHostQueueDrain(BusOptions options, ILogger<RabbitMqH
             }
         }
 
-        logger.LogWarning("Moved {Count} commands from the queue of dead host {Host} back to the scheduler", moved.Count, host);
+        logger.LogWarning("Moved {Count} commands from the queue of host {Host} back to the scheduler", moved.Count, host);
         return moved;
     }
 

@@ -17,6 +17,9 @@ public sealed class BackupServiceHost
 
     public bool Disabled { get; set; }
 
+    /// <summary>The host said it is stopping: it finishes its work in flight and should be given no more.</summary>
+    public bool Draining { get; set; }
+
     public string? DisabledReason { get; set; }
 
     public DateTime LastSeen { get; set; }

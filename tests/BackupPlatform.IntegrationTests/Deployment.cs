@@ -65,6 +65,8 @@ public sealed class Deployment : IAsyncDisposable
 
     public WebApplication ApiHost { get; private set; } = null!;
 
+    public WebApplication SchedulerHost { get; private set; } = null!;
+
     /// <param name="settings">Configuration arguments for every host of the deployment, e.g. --BackupPlatform:Scheduler:ServiceDownTime=00:00:05.</param>
     public static Task<Deployment> StartAsync(bool withWorker = true, params string[] settings) => StartOnAsync(null, withWorker, settings);
 
@@ -86,7 +88,7 @@ public sealed class Deployment : IAsyncDisposable
             ApiApp.Create,
             $"--BackupPlatform:VolumeService:Url={Address(volumes)}",
             $"--BackupPlatform:VolumeService:ServiceToken={ServiceToken}");
-        await deployment.StartHostAsync(SchedulerApp.Create, "--BackupPlatform:Scheduler:NoHostGracePeriod=00:00:30");
+        deployment.SchedulerHost = await deployment.StartHostAsync(SchedulerApp.Create, "--BackupPlatform:Scheduler:NoHostGracePeriod=00:00:30");
         deployment.Api = Client(deployment.ApiHost);
         deployment.AdminApi = Client(deployment.ApiHost, "admin");
         deployment.Volumes = Client(volumes);
@@ -188,6 +190,14 @@ public sealed class Deployment : IAsyncDisposable
         var response = await Volumes.PostAsJsonAsync($"/v3/{Project}/volumes", new { volume = new { size = sizeGb, availability_zone = zone } });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return (await ReadAsync(response)).GetProperty("volume").GetProperty("id").GetGuid();
+    }
+
+    /// <summary>A full backup of the volume requested as a tenant; returns its id once accepted (202).</summary>
+    public async Task<Guid> CreateBackupAsync(Guid volumeId)
+    {
+        var response = await Api.PostAsJsonAsync($"/v3/{Project}/backups", new { backup = new { volume_id = volumeId } });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await ReadAsync(response)).GetProperty("backup").GetProperty("id").GetGuid();
     }
 
     public async Task UploadAsync(Guid volumeId, byte[] content)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupPlatform.IntegrationTests;
 
@@ -71,7 +72,7 @@ public sealed class SchedulerTests
         var backups = new List<Guid>();
         foreach (var volume in volumes)
         {
-            backups.Add(await CreateBackupAsync(deployment, volume));
+            backups.Add(await deployment.CreateBackupAsync(volume));
         }
 
         await Deployment.WaitUntilAsync(async () =>
@@ -104,12 +105,52 @@ public sealed class SchedulerTests
         Assert.True(survivorDid >= 1, "no backup was re-routed to the surviving host");
     }
 
+    [Fact]
+    public async Task A_draining_host_is_chosen_only_when_no_other_host_of_its_zone_and_store_is_up()
+    {
+        await using var deployment = await Deployment.StartAsync(withWorker: false);
+        var now = DateTime.UtcNow;
+        await using (var db = deployment.BackupDb())
+        {
+            // "a-leaving" sorts first and is idle: only its draining flag can make the selector pass it over.
+            db.BackupServices.AddRange(
+                Registered("a-leaving", "az7", draining: true, now),
+                Registered("b-open", "az7", draining: false, now),
+                Registered("c-alone", "az8", draining: true, now));
+            await db.SaveChangesAsync();
+        }
+
+        await using var scope = deployment.SchedulerHost.Services.CreateAsyncScope();
+        var selector = scope.ServiceProvider.GetRequiredService<BackupPlatform.Scheduler.HostSelector>();
+        Assert.Equal("b-open", await selector.PickAsync("az7", null, null, CancellationToken.None));
+        Assert.Equal("b-open", await selector.PickAsync("az7", null, "a-leaving", CancellationToken.None));
+        Assert.Equal("c-alone", await selector.PickAsync("az8", null, null, CancellationToken.None));
+
+        await using (var db = deployment.BackupDb())
+        {
+            await db.BackupServices.Where(h => h.Host == "a-leaving").ExecuteUpdateAsync(s => s.SetProperty(h => h.Draining, false));
+        }
+
+        Assert.Equal("a-leaving", await selector.PickAsync("az7", null, null, CancellationToken.None));
+    }
+
+    private static BackupPlatform.Data.BackupServiceHost Registered(string host, string zone, bool draining, DateTime lastSeen) => new()
+    {
+        Host = host,
+        AvailabilityZone = zone,
+        Store = "posix",
+        Version = "2.0",
+        Draining = draining,
+        LastSeen = lastSeen,
+        CreatedAt = lastSeen,
+    };
+
     private static async Task<List<Guid>> BackUpAsync(Deployment deployment, int count, string zone)
     {
         var backups = new List<Guid>();
         for (var i = 0; i < count; i++)
         {
-            backups.Add(await CreateBackupAsync(deployment, await deployment.CreateVolumeAsync(1, zone)));
+            backups.Add(await deployment.CreateBackupAsync(await deployment.CreateVolumeAsync(1, zone)));
         }
 
         foreach (var backupId in backups)
@@ -124,13 +165,6 @@ public sealed class SchedulerTests
     {
         await using var db = deployment.BackupDb();
         return await db.Backups.Where(b => backups.Contains(b.Id)).GroupBy(b => b.Host!).ToDictionaryAsync(g => g.Key, g => g.Count());
-    }
-
-    private static async Task<Guid> CreateBackupAsync(Deployment deployment, Guid volumeId)
-    {
-        var response = await deployment.Api.PostAsJsonAsync($"/v3/{Deployment.Project}/backups", new { backup = new { volume_id = volumeId } });
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (await Deployment.ReadAsync(response)).GetProperty("backup").GetProperty("id").GetGuid();
     }
 
     private static HttpClient AdminClient(Deployment deployment)

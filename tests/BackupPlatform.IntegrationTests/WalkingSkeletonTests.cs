@@ -96,7 +96,7 @@ public sealed class WalkingSkeletonTests
         await using var deployment = await Deployment.StartAsync();
         var source = await deployment.CreateVolumeAsync(1);
         await deployment.UploadAsync(source, RandomBytes(12 * 1024 * 1024, seed: 2));
-        var backupId = await CreateBackupAsync(deployment, source);
+        var backupId = await deployment.CreateBackupAsync(source);
         Assert.Equal("available", (await deployment.WaitForBackupAsync(backupId, "creating")).GetProperty("status").GetString());
 
         // A byte in the middle of a pack: inside the payload of one of its chunks.
@@ -151,13 +151,6 @@ public sealed class WalkingSkeletonTests
             Assert.Equal("Unsupported RPC target version 3.0: this service speaks 2.x (up to 2.0).", backup.GetProperty("fail_reason").GetString());
             await Deployment.WaitUntilAsync(async () => await TestServers.QueueDepthAsync(deployment.VirtualHost, $"{queue}_error") == 1, seconds: 30);
         }
-    }
-
-    private static async Task<Guid> CreateBackupAsync(Deployment deployment, Guid volumeId)
-    {
-        var response = await deployment.Api.PostAsJsonAsync($"/v3/{Deployment.Project}/backups", new { backup = new { volume_id = volumeId } });
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (await Deployment.ReadAsync(response)).GetProperty("backup").GetProperty("id").GetGuid();
     }
 
     private static byte[] RandomBytes(int length, int seed)

@@ -241,6 +241,10 @@ namespace BackupPlatform.Data.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("disabled_reason");
 
+                    b.Property<bool>("Draining")
+                        .HasColumnType("boolean")
+                        .HasColumnName("draining");
+
                     b.Property<DateTime>("LastSeen")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_seen");

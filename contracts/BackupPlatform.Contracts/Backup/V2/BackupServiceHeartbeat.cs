@@ -15,5 +15,11 @@ public sealed record BackupServiceHeartbeat
 
     public int MaxOperations { get; init; }
 
+    /// <summary>
+    /// True from the moment the host was told to stop: it finishes what it began and takes nothing
+    /// new, so the scheduler routes elsewhere. Absent (false) in heartbeats of older 2.x workers.
+    /// </summary>
+    public bool Draining { get; init; }
+
     public required DateTime SentAt { get; init; }
 }
