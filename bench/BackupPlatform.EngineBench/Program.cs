@@ -6,7 +6,8 @@ using BackupPlatform.Storage.Stores;
 //   backup  STORE CONTAINER VOLUME BACKUP_ID [PARENT_ID]   (an incremental follows its parent; prints seconds, MB/s of volume size, bytes uploaded)
 //   restore STORE CONTAINER TARGET BACKUP_ID SIZE
 // STORE is posix:DIR or swift (SWIFT_AUTH_URL, SWIFT_USER, SWIFT_KEY from the environment).
-// Engine settings come from BP_CHUNK_SIZE, BP_PACK_SIZE, BP_PACK_UPLOADS, BP_COMPRESSION, BP_PARALLELISM, BP_DEDUP_TABLE_ENTRIES when set.
+// Engine settings come from BP_CHUNK_SIZE, BP_PACK_SIZE, BP_PACK_UPLOADS, BP_COMPRESSION, BP_PARALLELISM, BP_DEDUP_TABLE_ENTRIES,
+// BP_ENCRYPTION_KEY (base64, 32 bytes) when set.
 if (args.Length < 4)
 {
     Console.Error.WriteLine("usage: backup STORE CONTAINER VOLUME BACKUP_ID [PARENT_ID] | restore STORE CONTAINER TARGET BACKUP_ID SIZE");
@@ -20,6 +21,7 @@ options.PackUploads = Setting("BP_PACK_UPLOADS") ?? options.PackUploads;
 options.Parallelism = Setting("BP_PARALLELISM") ?? options.Parallelism;
 options.DedupTableEntries = Setting("BP_DEDUP_TABLE_ENTRIES") ?? options.DedupTableEntries;
 options.Compression = Environment.GetEnvironmentVariable("BP_COMPRESSION") is { Length: > 0 } compression ? compression : options.Compression;
+options.Encryption.Key = Environment.GetEnvironmentVariable("BP_ENCRYPTION_KEY");
 
 IObjectStore driver = args[1].StartsWith("posix:", StringComparison.Ordinal)
     ? new PosixStore(args[1]["posix:".Length..])

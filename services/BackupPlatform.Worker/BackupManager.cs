@@ -186,7 +186,9 @@ public sealed class BackupManager(
             var backupContainer = backup.Container ?? storeOptions.DefaultContainer;
 
             // The metadata container is checked before a byte is written: an unknown version fails clearly and early.
-            var metadata = VolumeMetadataContainer.ReadVolumeMetadata((await restorer.ReadManifestAsync(backupContainer, backupId, watch.Token)).VolumeMetadata);
+            // So is the key of an encrypted backup: the metadata opens only with it.
+            var manifest = await restorer.ReadManifestAsync(backupContainer, backupId, watch.Token);
+            var metadata = VolumeMetadataContainer.ReadVolumeMetadata(restorer.ReadVolumeMetadata(manifest));
             metadata["src_backup_id"] = backupId.ToString();
             await restorer.RestoreAsync(backupContainer, backupId, connection.Path, targetIsNew: false, notifier.Progress(backupId, "backup.restoreprogress", connection.SizeBytes), watch.Token);
             await volumes.SetMetadataAsync(volumeId, metadata, watch.Token);

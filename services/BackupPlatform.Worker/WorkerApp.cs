@@ -54,7 +54,10 @@ public static class WorkerApp
         var store = configuration.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new StoreOptions();
         services.AddSingleton(store);
         services.AddSingleton(StoreFactory.Create(store));
-        services.AddSingleton(configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions());
+        // A malformed engine setting or encryption key stops the worker at start, not its first backup.
+        var engine = configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
+        engine.Validate();
+        services.AddSingleton(engine);
         services.AddSingleton<OperationSlots>();
         services.AddScoped<BackupManager>();
         services.AddScoped<FailedBackupRearm>();

@@ -46,7 +46,15 @@ public sealed record BackupManifest
     [JsonPropertyName("created_at")]
     public required DateTime CreatedAt { get; init; }
 
-    /// <summary>The volume's metadata (Cinder's BackupMetadataAPI container), opaque to the engine.</summary>
+    /// <summary>Set when the chunks are sealed (docs/storage-format.md, "Encryption"); the volume metadata is then sealed too.</summary>
+    [JsonPropertyName("encryption")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BackupEncryption? Encryption { get; init; }
+
+    /// <summary>
+    /// The volume's metadata (Cinder's BackupMetadataAPI container), opaque to the engine; in base64,
+    /// sealed under the backup's key, when <see cref="Encryption"/> is set.
+    /// </summary>
     [JsonPropertyName("volume_metadata")]
     public string? VolumeMetadata { get; init; }
 }

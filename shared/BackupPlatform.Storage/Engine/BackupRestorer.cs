@@ -9,7 +9,8 @@ namespace BackupPlatform.Storage.Engine;
 /// <summary>
 /// Restores a backup onto a device: streams its index, fetches runs of adjacent chunks with one range
 /// read per run, in parallel, checks every chunk against its SHA-256 before a byte of it is written,
-/// and writes each run at its offset. A damaged chunk stops the restore with a
+/// and writes each run at its offset. An encrypted backup's chunks are opened with its key first and
+/// checked against their HMAC names. A damaged chunk stops the restore with a
 /// <see cref="CorruptChunkException"/> naming the chunk and its pack.
 /// </summary>
 public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
@@ -41,10 +42,50 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
         return manifest;
     }
 
-    /// <summary>Checks that a backup is whole in the store: its manifest and index segments read and match, and every pack they name is present.</summary>
+    /// <summary>The key that opens the backup's chunks, null for a backup stored plain; <see cref="InvalidDataException"/> when this worker does not hold it.</summary>
+    public ChunkCipher? CipherFor(BackupManifest manifest)
+    {
+        if (manifest.Encryption is not { } encryption)
+        {
+            return null;
+        }
+
+        if (encryption.Algorithm != ChunkCipher.Algorithm || encryption.ChunkNaming != ChunkCipher.ChunkNaming)
+        {
+            throw new InvalidDataException($"Backup {manifest.BackupId} is encrypted with {encryption.Algorithm} and {encryption.ChunkNaming} chunk names, which this version cannot read.");
+        }
+
+        return options.Encryption.Find(encryption.KeyId)
+            ?? throw new InvalidDataException(
+                $"Backup {manifest.BackupId} is encrypted with key {encryption.KeyId}, which this worker does not hold: set it as {EngineOptions.Section}:Encryption:Key or add it to {EngineOptions.Section}:Encryption:PreviousKeys.");
+    }
+
+    /// <summary>The volume metadata stored with the backup, opened when it is sealed.</summary>
+    public string? ReadVolumeMetadata(BackupManifest manifest)
+    {
+        if (manifest.VolumeMetadata is not { } stored || CipherFor(manifest) is not { } cipher)
+        {
+            return manifest.VolumeMetadata;
+        }
+
+        try
+        {
+            return cipher.OpenText(stored, manifest.BackupId);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"The volume metadata of backup {manifest.BackupId} {e.Message}.", e);
+        }
+    }
+
+    /// <summary>
+    /// Checks that a backup is whole in the store: its manifest and index segments read and match, and every
+    /// pack they name is present; and, for an encrypted backup, that this worker holds its key.
+    /// </summary>
     public async Task<BackupVerification> VerifyAsync(string container, Guid backupId, CancellationToken cancellationToken)
     {
         var manifest = await ReadManifestAsync(container, backupId, cancellationToken);
+        CipherFor(manifest);
         var referenced = new HashSet<Guid>();
         await foreach (var entry in BackupIndexReader.ReadAsync(store, container, manifest, cancellationToken))
         {
@@ -86,12 +127,13 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
     private async Task<BackupManifest> RestoreDataAsync(string container, Guid backupId, string devicePath, bool targetIsNew, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var manifest = await ReadManifestAsync(container, backupId, cancellationToken);
+        var cipher = CipherFor(manifest);
         using var device = File.OpenHandle(devicePath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, FileOptions.Asynchronous);
         var writeback = new DeviceWriteback(device);
         long done = 0;
         await OrderedPipeline.RunAsync(
             ct => RunsAsync(container, manifest, ct),
-            (run, ct) => RestoreRunAsync(container, device, run, targetIsNew, ct),
+            (run, ct) => RestoreRunAsync(container, device, run, targetIsNew, cipher, manifest.ChunkSize, ct),
             async restored =>
             {
                 // One writer, in volume order: the file grows sequentially, as the kernel writes fastest,
@@ -161,7 +203,7 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
         }
     }
 
-    private async Task<RestoredRun> RestoreRunAsync(string container, SafeFileHandle device, Run run, bool targetIsNew, CancellationToken cancellationToken)
+    private async Task<RestoredRun> RestoreRunAsync(string container, SafeFileHandle device, Run run, bool targetIsNew, ChunkCipher? cipher, int chunkSize, CancellationToken cancellationToken)
     {
         if (run.Zero)
         {
@@ -179,6 +221,7 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
         var packName = StoreLayout.Pack(run.Pack);
         var stored = ArrayPool<byte>.Shared.Rent(run.StoredLength);
         byte[]? plain = ArrayPool<byte>.Shared.Rent(run.PlainLength);
+        var opened = cipher is null ? null : ArrayPool<byte>.Shared.Rent(ChunkCodec.MaxEncodedLength(chunkSize));
         try
         {
             int read;
@@ -207,7 +250,13 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
                 int decoded;
                 try
                 {
-                    decoded = ChunkCodec.Decode(stored.AsSpan(blobOffset, entry.Location.Length), target);
+                    var blob = stored.AsSpan(blobOffset, entry.Location.Length);
+                    if (cipher is not null && opened is not null)
+                    {
+                        blob = opened.AsSpan(0, cipher.OpenChunk(blob, entry.Hash, opened));
+                    }
+
+                    decoded = ChunkCodec.Decode(blob, target);
                 }
                 catch (InvalidDataException e)
                 {
@@ -219,9 +268,9 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
                     throw new CorruptChunkException(chunk, packName, volumeOffset, $"holds {decoded} bytes, expected {length}");
                 }
 
-                if (ChunkHash.Of(target) != entry.Hash)
+                if ((cipher?.Name(target) ?? ChunkHash.Of(target)) != entry.Hash)
                 {
-                    throw new CorruptChunkException(chunk, packName, volumeOffset, "SHA-256 does not match its name");
+                    throw new CorruptChunkException(chunk, packName, volumeOffset, cipher is null ? "SHA-256 does not match its name" : "HMAC-SHA256 does not match its name");
                 }
 
                 blobOffset += entry.Location.Length;
@@ -235,6 +284,11 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
         finally
         {
             ArrayPool<byte>.Shared.Return(stored);
+            if (opened is not null)
+            {
+                ArrayPool<byte>.Shared.Return(opened);
+            }
+
             if (plain is not null)
             {
                 ArrayPool<byte>.Shared.Return(plain);

@@ -19,12 +19,14 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
     {
         options.Validate();
         var compression = CompressionNames.Parse(options.Compression);
+        var cipher = options.Encryption.Current;
         var chunkSize = options.ChunkSize;
         var container = request.Container;
         using var activity = EngineTelemetry.Source.StartActivity("backup write");
         activity?.SetTag("backupplatform.backup_id", request.BackupId.ToString());
         activity?.SetTag("backupplatform.container", container);
         activity?.SetTag("backupplatform.store", store.Name);
+        activity?.SetTag("backupplatform.encryption.key_id", cipher?.KeyId);
         await store.EnsureContainerAsync(container, cancellationToken);
 
         // The lock first, the dedup table second: garbage collection then never deletes a pack this backup may pick.
@@ -37,7 +39,7 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
             await using var parent = await ParentIndex.OpenAsync(store, options, container, request.ParentBackupId, chunkSize, cancellationToken);
             activity?.SetTag("backupplatform.dedup_table.complete", catalog.IsComplete);
             activity?.SetTag("backupplatform.parent_followed", parent is not null);
-            var result = await WriteDataAsync(request, catalog, parent, compression, chunkSize, cancellationToken) with { ParentUnreadable = parent?.Unreadable };
+            var result = await WriteDataAsync(request, catalog, parent, compression, cipher, chunkSize, cancellationToken) with { ParentUnreadable = parent?.Unreadable };
             activity?.SetTag("backupplatform.parent_unreadable", result.ParentUnreadable);
             await store.DeleteAsync(container, lockName, cancellationToken);
             activity?.SetTag("backupplatform.chunks", result.ChunkCount);
@@ -66,18 +68,19 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         await store.DeleteAsync(container, StoreLayout.Lock(backupId), cancellationToken);
     }
 
-    private async Task<BackupResult> WriteDataAsync(BackupRequest request, ChunkCatalog catalog, ParentIndex? parent, Compression compression, int chunkSize, CancellationToken cancellationToken)
+    private async Task<BackupResult> WriteDataAsync(BackupRequest request, ChunkCatalog catalog, ParentIndex? parent, Compression compression, ChunkCipher? cipher, int chunkSize, CancellationToken cancellationToken)
     {
         var container = request.Container;
         var index = new BackupIndexWriter(store, container, request.BackupId, options.IndexSegmentEntries);
         await using var packs = new PackWriter(store, container, options.PackSize, chunkSize, options.PackUploads);
         var added = new Dictionary<ChunkHash, ChunkLocation>();
         var addedCapacity = options.DedupTableEntries - catalog.Count;
-        var blobPool = new BufferPool(options.ReadSize / chunkSize * ChunkCodec.MaxEncodedLength(chunkSize), options.EffectiveParallelism + 2);
+        var blobPool = new BufferPool(options.ReadSize / chunkSize * (ChunkCodec.MaxEncodedLength(chunkSize) + ChunkCipher.Overhead), options.EffectiveParallelism + 2);
         long chunks = 0, zeros = 0, deduped = 0, done = 0;
         var read = new StageClock("read");
         var hash = new StageClock("hash");
         var compress = new StageClock("compress");
+        var encrypt = new StageClock("encrypt");
         var upload = new StageClock("upload");
         var pipelineStart = DateTime.UtcNow;
         var pipelineTimestamp = Stopwatch.GetTimestamp();
@@ -91,7 +94,7 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
             {
                 await OrderedPipeline.RunAsync(
                     ct => ReadAsync(device, request.SizeBytes, options.ReadSize, chunkSize, parent, read, ct),
-                    (piece, ct) => Task.FromResult(Encode(piece, catalog, compression, chunkSize, blobPool, hash, compress)),
+                    (piece, ct) => Task.FromResult(Encode(piece, catalog, compression, cipher, chunkSize, blobPool, hash, compress, encrypt)),
                     async batch =>
                     {
                         try
@@ -153,11 +156,12 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
                 SizeBytes = request.SizeBytes,
                 ChunkSize = chunkSize,
                 Compression = compression.ToName(),
+                Encryption = cipher is null ? null : new BackupEncryption { KeyId = cipher.KeyId },
                 ChunkCount = chunks,
                 ZeroChunks = zeros,
                 IndexSegments = index.Segments,
                 CreatedAt = DateTime.UtcNow,
-                VolumeMetadata = request.VolumeMetadata,
+                VolumeMetadata = cipher is null || request.VolumeMetadata is null ? request.VolumeMetadata : cipher.SealText(request.VolumeMetadata, request.BackupId),
             };
             manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest);
             await store.PutAsync(container, StoreLayout.Manifest(request.BackupId), manifestBytes, cancellationToken);
@@ -165,8 +169,13 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         }
         finally
         {
-            foreach (var stage in (ReadOnlySpan<StageClock>)[read, hash, compress, upload])
+            foreach (var stage in (ReadOnlySpan<StageClock>)[read, hash, compress, encrypt, upload])
             {
+                if (stage == encrypt && cipher is null)
+                {
+                    continue;
+                }
+
                 stage.Report(pipelineStart, pipelineTimestamp);
             }
         }
@@ -223,9 +232,11 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         }
     }
 
-    /// <summary>The parallel stage: zero check, SHA-256, dedup lookup and compression of one piece's chunks.</summary>
-    private static Batch Encode(Piece piece, ChunkCatalog catalog, Compression compression, int chunkSize, BufferPool blobPool, StageClock hashing, StageClock compressing)
+    /// <summary>The parallel stage: zero check, naming (SHA-256, or HMAC under a key), dedup lookup, compression and sealing of one piece's chunks.</summary>
+    private static Batch Encode(Piece piece, ChunkCatalog catalog, Compression compression, ChunkCipher? cipher, int chunkSize, BufferPool blobPool, StageClock hashing, StageClock compressing, StageClock encrypting)
     {
+        // A sealed chunk is compressed here first, then sealed into the batch's blobs.
+        var scratch = cipher is null ? null : ArrayPool<byte>.Shared.Rent(ChunkCodec.MaxEncodedLength(chunkSize));
         try
         {
             var count = (piece.Length + chunkSize - 1) / chunkSize;
@@ -242,7 +253,7 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
                 }
 
                 var hashStarted = StageClock.Now();
-                var hash = ChunkHash.Of(data);
+                var hash = cipher?.Name(data) ?? ChunkHash.Of(data);
                 hashing.Add(hashStarted, data.Length);
                 if (piece.Parent is { } parent && parent[i].Hash == hash && !catalog.IsCondemned(parent[i].Location.Pack))
                 {
@@ -257,8 +268,15 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
                 }
 
                 var compressStarted = StageClock.Now();
-                var encoded = ChunkCodec.EncodeInto(data, compression, blobs.AsSpan(blobLength));
+                var encoded = ChunkCodec.EncodeInto(data, compression, scratch is null ? blobs.AsSpan(blobLength) : scratch);
                 compressing.Add(compressStarted, data.Length);
+                if (cipher is not null && scratch is not null)
+                {
+                    var encryptStarted = StageClock.Now();
+                    encoded = cipher.SealChunk(scratch.AsSpan(0, encoded), hash, blobs.AsSpan(blobLength));
+                    encrypting.Add(encryptStarted, encoded);
+                }
+
                 chunks[i] = new EncodedChunk(hash, null, encoded);
                 blobLength += encoded;
             }
@@ -268,6 +286,10 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         finally
         {
             ArrayPool<byte>.Shared.Return(piece.Buffer);
+            if (scratch is not null)
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
         }
     }
 

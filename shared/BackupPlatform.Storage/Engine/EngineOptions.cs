@@ -34,12 +34,16 @@ public sealed class EngineOptions
     /// </summary>
     public int DedupTableEntries { get; set; } = 512 * 1024;
 
+    /// <summary>Client-side encryption of chunks and volume metadata; off unless a key is set.</summary>
+    public EncryptionOptions Encryption { get; set; } = new();
+
     /// <summary>Pieces in flight at once (hash, compress) and runs fetched at once on restore; 0 means twice the processor count.</summary>
     public int Parallelism { get; set; }
 
     internal int EffectiveParallelism => Parallelism > 0 ? Parallelism : Math.Max(2, Environment.ProcessorCount * 2);
 
-    internal void Validate()
+    /// <summary>Throws, naming the setting, when a value cannot work; a worker calls it at start.</summary>
+    public void Validate()
     {
         if (ChunkSize is < 4096 or > 16 * 1024 * 1024 || ReadSize < ChunkSize || ReadSize % ChunkSize != 0)
         {
@@ -50,5 +54,7 @@ public sealed class EngineOptions
         {
             throw new InvalidOperationException($"Engine PackSize must be between ChunkSize and 1 GiB, PackUploads and IndexSegmentEntries at least 1, DedupTableEntries at least 4.");
         }
+
+        Encryption.Validate();
     }
 }

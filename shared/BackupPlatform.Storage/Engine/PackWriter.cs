@@ -9,7 +9,7 @@ namespace BackupPlatform.Storage.Engine;
 /// </summary>
 internal sealed class PackWriter(IObjectStore store, string container, int packSize, int maxChunk, int maxUploads) : IAsyncDisposable
 {
-    private readonly BufferPool _pool = new(packSize + ChunkCodec.MaxEncodedLength(maxChunk), maxUploads + 1);
+    private readonly BufferPool _pool = new(packSize + ChunkCodec.MaxEncodedLength(maxChunk) + ChunkCipher.Overhead, maxUploads + 1);
     private readonly Queue<Task> _uploads = new();
     private readonly List<(ChunkHash Hash, long Offset, int Length)> _entries = [];
     private byte[]? _buffer;

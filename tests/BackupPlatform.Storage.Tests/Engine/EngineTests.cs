@@ -206,24 +206,114 @@ public abstract class EngineTests : IAsyncLifetime
         Assert.Equal(volume, await RestoreAsync(result.BackupId, volume.Length, targetIsNew: true));
     }
 
-    protected async Task<(Guid BackupId, long ChunkCount, long ZeroChunks, long DedupedChunks, long ObjectsWritten, long BytesUploaded, string? ParentUnreadable)> BackupAsync(byte[] volume, EngineOptions options, IProgress<long>? progress = null, Guid? parent = null)
+    [Theory]
+    [InlineData("none")]
+    [InlineData("zstd")]
+    public async Task An_encrypted_backup_restores_byte_identical_and_the_store_holds_neither_its_text_nor_its_chunks_hashes(string compression)
+    {
+        var volume = TestVolumes.Mixed(6, seed: 21);
+        var options = Encrypted(Key(), compression);
+        var text = volume.AsSpan((2 * 1048576) + 4096, 64).ToArray(); // Inside the first text region.
+        var plainHash = System.Security.Cryptography.SHA256.HashData(volume.AsSpan(1048576, TestVolumes.Chunk)); // The first random region's first chunk.
+
+        var result = await BackupAsync(volume, options, volumeMetadata: "{\"volume-name\": \"payroll-db\"}");
+
+        Assert.Equal(volume, await RestoreAsync(result.BackupId, volume.Length, targetIsNew: true, options: options));
+        Assert.Equal(volume, await RestoreAsync(result.BackupId, volume.Length, targetIsNew: false, fill: 0x5A, options: options));
+        var restorer = new BackupRestorer(Store, options);
+        var manifest = await restorer.ReadManifestAsync(Container, result.BackupId, None);
+        Assert.Equal(options.Encryption.Current!.KeyId, manifest.Encryption?.KeyId);
+        Assert.DoesNotContain("payroll", manifest.VolumeMetadata, StringComparison.Ordinal);
+        Assert.Equal("{\"volume-name\": \"payroll-db\"}", restorer.ReadVolumeMetadata(manifest));
+        var stored = await AllObjectsAsync();
+        Assert.False(Contains(stored, text), "the volume's text is readable in the store");
+        Assert.False(Contains(stored, plainHash) || Contains(stored, Encoding.ASCII.GetBytes(Convert.ToHexStringLower(plainHash))), "a chunk's plain SHA-256 is in the store");
+
+        // The same search finds both in a backup stored plain: it can fail.
+        await BackupAsync(volume, Options(compression));
+        stored = await AllObjectsAsync();
+        Assert.True(Contains(stored, plainHash) || Contains(stored, Encoding.ASCII.GetBytes(Convert.ToHexStringLower(plainHash))), "the plain backup's chunk names not found");
+        Assert.Equal(compression == "none", Contains(stored, text));
+    }
+
+    [Fact]
+    public async Task An_encrypted_backup_needs_its_key_a_previous_key_restores_it_and_another_key_shares_no_chunk_with_it()
+    {
+        var volume = TestVolumes.Mixed(3, seed: 22);
+        string first = Key(), second = Key();
+        var sealedFirst = await BackupAsync(volume, Encrypted(first), volumeMetadata: "{}");
+        var keyId = Encrypted(first).Encryption.Current!.KeyId;
+
+        foreach (var without in (EngineOptions[])[Options(), Encrypted(second)])
+        {
+            var refused = await Assert.ThrowsAsync<InvalidDataException>(() => RestoreAsync(sealedFirst.BackupId, volume.Length, targetIsNew: false, fill: 0x5A, options: without));
+            Assert.Contains($"encrypted with key {keyId}, which this worker does not hold", refused.Message, StringComparison.Ordinal);
+            await Assert.ThrowsAsync<InvalidDataException>(() => new BackupRestorer(Store, without).VerifyAsync(Container, sealedFirst.BackupId, None));
+        }
+
+        // Rotated: new backups under the second key, the first still restores through PreviousKeys.
+        var rotated = Encrypted(second);
+        rotated.Encryption.PreviousKeys.Add(first);
+        Assert.Equal(volume, await RestoreAsync(sealedFirst.BackupId, volume.Length, targetIsNew: true, options: rotated));
+        Assert.Empty((await new BackupRestorer(Store, rotated).VerifyAsync(Container, sealedFirst.BackupId, None)).Missing);
+
+        // Chunk names differ per key: nothing sealed under the first key is referenced by a backup under the second, even its incremental.
+        var sealedSecond = await BackupAsync(volume, rotated, parent: sealedFirst.BackupId);
+        Assert.Equal(0, sealedSecond.DedupedChunks);
+        var again = await BackupAsync(volume, rotated, parent: sealedSecond.BackupId);
+        Assert.Equal(sealedSecond.ChunkCount - sealedSecond.ZeroChunks, again.DedupedChunks);
+        Assert.Equal(volume, await RestoreAsync(again.BackupId, volume.Length, targetIsNew: true, options: Encrypted(second)));
+    }
+
+    [Fact]
+    public async Task An_encrypted_incremental_after_a_two_percent_change_stores_under_five_percent_of_the_full()
+    {
+        var volume = TestVolumes.Mixed(16, seed: 23);
+        var changed = TestVolumes.Mutated(volume, 0.02, seed: 24);
+        var options = Encrypted(Key());
+
+        var full = await BackupAsync(volume, options);
+        var incremental = await BackupAsync(changed, options, parent: full.BackupId);
+
+        Assert.True(incremental.BytesUploaded < full.BytesUploaded * 0.05, $"incremental uploaded {incremental.BytesUploaded} bytes, the full {full.BytesUploaded}");
+        Assert.Equal(changed, await RestoreAsync(incremental.BackupId, changed.Length, targetIsNew: true, options: options));
+    }
+
+    [Fact]
+    public async Task A_sealed_chunk_altered_in_the_store_stops_the_restore_naming_it()
+    {
+        var volume = TestVolumes.Mixed(2, seed: 25);
+        var options = Encrypted(Key(), "none");
+        var result = await BackupAsync(volume, options);
+        var pack = (await ListAsync(StoreLayout.PackPrefix))[0];
+        var bytes = await Store.GetAsync(Container, pack, None);
+        bytes[ChunkCipher.Overhead + 100] ^= 0x01; // Inside the encrypted bytes of the pack's first chunk.
+        await Store.PutAsync(Container, pack, bytes, None);
+
+        var failure = await Assert.ThrowsAsync<CorruptChunkException>(() => RestoreAsync(result.BackupId, volume.Length, targetIsNew: true, options: options));
+
+        Assert.True(failure.Message.Contains("does not decrypt with key", StringComparison.Ordinal), failure.Message);
+        Assert.Contains(pack, failure.Message, StringComparison.Ordinal);
+    }
+
+    protected async Task<(Guid BackupId, long ChunkCount, long ZeroChunks, long DedupedChunks, long ObjectsWritten, long BytesUploaded, string? ParentUnreadable)> BackupAsync(byte[] volume, EngineOptions options, IProgress<long>? progress = null, Guid? parent = null, string? volumeMetadata = null)
     {
         var path = TempFile();
         await File.WriteAllBytesAsync(path, volume);
         var backupId = Guid.NewGuid();
         var result = await new BackupWriter(Store, options).WriteAsync(
-            new BackupRequest { BackupId = backupId, VolumeId = Guid.NewGuid(), DevicePath = path, SizeBytes = volume.Length, Container = Container, Progress = progress, ParentBackupId = parent },
+            new BackupRequest { BackupId = backupId, VolumeId = Guid.NewGuid(), DevicePath = path, SizeBytes = volume.Length, Container = Container, Progress = progress, ParentBackupId = parent, VolumeMetadata = volumeMetadata },
             None);
         return (backupId, result.ChunkCount, result.ZeroChunks, result.DedupedChunks, result.ObjectsWritten, result.BytesUploaded, result.ParentUnreadable);
     }
 
-    protected async Task<byte[]> RestoreAsync(Guid backupId, int size, bool targetIsNew, byte fill = 0)
+    protected async Task<byte[]> RestoreAsync(Guid backupId, int size, bool targetIsNew, byte fill = 0, EngineOptions? options = null)
     {
         var path = TempFile();
         var initial = new byte[size];
         Array.Fill(initial, fill);
         await File.WriteAllBytesAsync(path, initial);
-        await new BackupRestorer(Store, Options()).RestoreAsync(Container, backupId, path, targetIsNew, null, None);
+        await new BackupRestorer(Store, options ?? Options()).RestoreAsync(Container, backupId, path, targetIsNew, null, None);
         return await File.ReadAllBytesAsync(path);
     }
 
@@ -236,6 +326,29 @@ public abstract class EngineTests : IAsyncLifetime
         }
 
         return names;
+    }
+
+    /// <summary>Every object in the test's container, as stored.</summary>
+    protected async Task<List<byte[]>> AllObjectsAsync()
+    {
+        var objects = new List<byte[]>();
+        foreach (var name in await ListAsync(""))
+        {
+            objects.Add(await Store.GetAsync(Container, name, None));
+        }
+
+        return objects;
+    }
+
+    protected static bool Contains(List<byte[]> objects, byte[] needle) => objects.Any(o => o.AsSpan().IndexOf(needle) >= 0);
+
+    protected static string Key() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(ChunkCipher.KeyLength));
+
+    protected static EngineOptions Encrypted(string key, string compression = "zstd")
+    {
+        var options = Options(compression);
+        options.Encryption.Key = key;
+        return options;
     }
 
     protected string TempFile()
