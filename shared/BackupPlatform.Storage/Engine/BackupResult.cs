@@ -14,6 +14,9 @@ public sealed record BackupResult
 
     public required long BytesUploaded { get; init; }
 
+    /// <summary>Bytes read from the device: less than its size when holes of a sparse device were skipped.</summary>
+    public required long BytesRead { get; init; }
+
     /// <summary>Why an incremental could not follow its parent's index to the end (its backup is whole all the same), or null.</summary>
     public string? ParentUnreadable { get; init; }
 }

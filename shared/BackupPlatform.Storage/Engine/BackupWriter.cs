@@ -45,6 +45,7 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
             activity?.SetTag("backupplatform.chunks", result.ChunkCount);
             activity?.SetTag("backupplatform.chunks.deduplicated", result.DedupedChunks);
             activity?.SetTag("backupplatform.bytes_uploaded", result.BytesUploaded);
+            activity?.SetTag("backupplatform.bytes_read", result.BytesRead);
             return result;
         }
         catch (Exception e)
@@ -121,7 +122,7 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
                                 else
                                 {
                                     var appending = StageClock.Now();
-                                    location = await packs.AppendAsync(chunk.Hash, batch.Blobs.AsMemory(blobStart, chunk.BlobLength), cancellationToken);
+                                    location = await packs.AppendAsync(chunk.Hash, batch.Blobs!.AsMemory(blobStart, chunk.BlobLength), cancellationToken); // A chunk to store came with blobs.
                                     upload.Add(appending, chunk.BlobLength);
                                     if (added.Count < addedCapacity)
                                     {
@@ -138,7 +139,10 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
                         }
                         finally
                         {
-                            blobPool.Return(batch.Blobs);
+                            if (batch.Blobs is not null)
+                            {
+                                blobPool.Return(batch.Blobs);
+                            }
                         }
                     },
                     options.EffectiveParallelism,
@@ -180,7 +184,7 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
             }
         }
 
-        EngineTelemetry.BytesRead.Add(request.SizeBytes, EngineTelemetry.Direction("backup"));
+        EngineTelemetry.BytesRead.Add(read.Bytes, EngineTelemetry.Direction("backup"));
         EngineTelemetry.BytesWritten.Add(packs.BytesUploaded + index.BytesWritten + manifestBytes.Length, EngineTelemetry.Direction("backup"));
         if (chunks - zeros > 0)
         {
@@ -194,16 +198,27 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
             DedupedChunks = deduped,
             ObjectsWritten = (2L * packs.PacksWritten) + index.Segments.Count + 1,
             BytesUploaded = packs.BytesUploaded + index.BytesWritten + manifestBytes.Length,
+            BytesRead = read.Bytes,
         };
     }
 
-    /// <summary>Large sequential reads; a device shorter than its declared size reads as zeros past its end.</summary>
+    /// <summary>
+    /// Large sequential reads; a device shorter than its declared size reads as zeros past its end, and a
+    /// piece that lies in a hole of a sparse device is not read at all.
+    /// </summary>
     private static async IAsyncEnumerable<Piece> ReadAsync(SafeFileHandle device, long size, int readSize, int chunkSize, ParentIndex? parent, StageClock clock, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var holes = new DeviceHoles(device);
         for (long offset = 0; offset < size; offset += readSize)
         {
             var started = StageClock.Now();
             var length = (int)Math.Min(readSize, size - offset);
+            if (holes.IsHole(offset, length))
+            {
+                yield return new Piece(length, null, parent is null ? null : await parent.NextAsync((length + chunkSize - 1) / chunkSize));
+                continue;
+            }
+
             var buffer = ArrayPool<byte>.Shared.Rent(length);
             var filled = 0;
             try
@@ -241,6 +256,12 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         {
             var count = (piece.Length + chunkSize - 1) / chunkSize;
             var chunks = new EncodedChunk[count];
+            if (piece.Buffer is null)
+            {
+                Array.Fill(chunks, new EncodedChunk(ChunkHash.Zero, null, 0));
+                return new Batch(piece.Length, chunks, null);
+            }
+
             var blobs = blobPool.Rent();
             var blobLength = 0;
             for (var i = 0; i < count; i++)
@@ -285,7 +306,11 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(piece.Buffer);
+            if (piece.Buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(piece.Buffer);
+            }
+
             if (scratch is not null)
             {
                 ArrayPool<byte>.Shared.Return(scratch);
@@ -305,11 +330,15 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         }
     }
 
-    /// <summary>Parent holds the parent backup's entries for the same chunks when an incremental follows its parent.</summary>
-    private readonly record struct Piece(int Length, byte[] Buffer, IndexEntry[]? Parent);
+    /// <summary>
+    /// Parent holds the parent backup's entries for the same chunks when an incremental follows its parent;
+    /// no Buffer for a piece in a hole of the device.
+    /// </summary>
+    private readonly record struct Piece(int Length, byte[]? Buffer, IndexEntry[]? Parent);
 
     /// <summary>Known is the chunk's location when the store held it before this backup began; BlobLength is 0 unless it was encoded.</summary>
     private readonly record struct EncodedChunk(ChunkHash Hash, ChunkLocation? Known, int BlobLength);
 
-    private sealed record Batch(int Length, EncodedChunk[] Chunks, byte[] Blobs);
+    /// <summary>No Blobs when nothing in the batch is stored (a hole).</summary>
+    private sealed record Batch(int Length, EncodedChunk[] Chunks, byte[]? Blobs);
 }

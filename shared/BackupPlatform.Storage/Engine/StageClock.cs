@@ -16,6 +16,8 @@ internal sealed class StageClock(string name)
 
     public static long Now() => Stopwatch.GetTimestamp();
 
+    public long Bytes => Interlocked.Read(ref _bytes);
+
     public void Add(long started, long bytes)
     {
         var now = Stopwatch.GetTimestamp();

@@ -296,6 +296,35 @@ public abstract class EngineTests : IAsyncLifetime
         Assert.Contains(pack, failure.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_sparse_volume_is_read_only_where_it_holds_data_and_restores_byte_identical()
+    {
+        const int Size = 64 * 1024 * 1024;
+        var data = TestVolumes.Mixed(2, seed: 26, tail: 0);
+        var sparse = TempFile();
+        await using (var file = new FileStream(sparse, FileMode.Create, FileAccess.Write))
+        {
+            file.SetLength(Size);
+            file.Position = 32 * 1024 * 1024;
+            await file.WriteAsync(data);
+        }
+
+        var (sparseId, sparseResult) = await BackupFileAsync(sparse, Size, Options());
+
+        var volume = await File.ReadAllBytesAsync(sparse);
+        Assert.Equal(Size / TestVolumes.Chunk, sparseResult.ChunkCount);
+        Assert.Equal(Size / TestVolumes.Chunk - (data.Length / TestVolumes.Chunk) + (1024 * 1024 / TestVolumes.Chunk), sparseResult.ZeroChunks); // Region 0 of the data is zeros too.
+        Assert.True(sparseResult.BytesRead <= data.Length, $"read {sparseResult.BytesRead} bytes of a {Size}-byte volume holding {data.Length}");
+        Assert.Equal(volume, await RestoreAsync(sparseId, Size, targetIsNew: false, fill: 0x5A));
+
+        // The same bytes with every zero written out: nothing to skip, every byte read.
+        var dense = TempFile();
+        await File.WriteAllBytesAsync(dense, volume);
+        var (_, denseResult) = await BackupFileAsync(dense, Size, Options());
+        Assert.Equal(Size, denseResult.BytesRead);
+        Assert.Equal(sparseResult.ZeroChunks, denseResult.ZeroChunks);
+    }
+
     protected async Task<(Guid BackupId, long ChunkCount, long ZeroChunks, long DedupedChunks, long ObjectsWritten, long BytesUploaded, string? ParentUnreadable)> BackupAsync(byte[] volume, EngineOptions options, IProgress<long>? progress = null, Guid? parent = null, string? volumeMetadata = null)
     {
         var path = TempFile();
@@ -305,6 +334,15 @@ public abstract class EngineTests : IAsyncLifetime
             new BackupRequest { BackupId = backupId, VolumeId = Guid.NewGuid(), DevicePath = path, SizeBytes = volume.Length, Container = Container, Progress = progress, ParentBackupId = parent, VolumeMetadata = volumeMetadata },
             None);
         return (backupId, result.ChunkCount, result.ZeroChunks, result.DedupedChunks, result.ObjectsWritten, result.BytesUploaded, result.ParentUnreadable);
+    }
+
+    protected async Task<(Guid BackupId, BackupResult Result)> BackupFileAsync(string path, long size, EngineOptions options)
+    {
+        var backupId = Guid.NewGuid();
+        var result = await new BackupWriter(Store, options).WriteAsync(
+            new BackupRequest { BackupId = backupId, VolumeId = Guid.NewGuid(), DevicePath = path, SizeBytes = size, Container = Container },
+            None);
+        return (backupId, result);
     }
 
     protected async Task<byte[]> RestoreAsync(Guid backupId, int size, bool targetIsNew, byte fill = 0, EngineOptions? options = null)
