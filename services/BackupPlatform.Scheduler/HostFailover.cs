@@ -1,6 +1,7 @@
 using BackupPlatform.Contracts.Backup.V2;
 using BackupPlatform.Data;
 using BackupPlatform.Hosting;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackupPlatform.Scheduler;
@@ -12,11 +13,15 @@ namespace BackupPlatform.Scheduler;
 /// Nothing waits for a host that is gone. Repeating it for the same host finds nothing left to do.
 /// A host that says it is draining keeps its work in flight; only its queue is handed on, and only
 /// when another host can take it.
+/// Silence means something only while the scheduler could have heard: through a broker outage (or
+/// right after the scheduler starts) every host is silent, yet its workers keep working. A host is
+/// judged only after the scheduler's own bus has been connected for a whole ServiceDownTime.
 /// </summary>
-public sealed class HostFailover(IServiceScopeFactory scopes, IHostQueueDrain drain, SchedulerOptions options, ServiceRegistryOptions registry, ILogger<HostFailover> logger) : BackgroundService
+public sealed class HostFailover(IServiceScopeFactory scopes, IHostQueueDrain drain, IBusControl bus, SchedulerOptions options, ServiceRegistryOptions registry, ILogger<HostFailover> logger) : BackgroundService
 {
     private readonly HashSet<string> _handled = [];
     private readonly HashSet<string> _drained = [];
+    private DateTime? _hearingSince;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,9 +42,10 @@ public sealed class HostFailover(IServiceScopeFactory scopes, IHostQueueDrain dr
 
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
+        var now = DateTime.UtcNow;
+        var judgeSilence = SilenceMeansDown(now);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BackupDbContext>();
-        var now = DateTime.UtcNow;
         var hosts = await db.BackupServices.AsNoTracking().ToListAsync(cancellationToken);
         foreach (var host in hosts)
         {
@@ -56,12 +62,35 @@ public sealed class HostFailover(IServiceScopeFactory scopes, IHostQueueDrain dr
                     _drained.Add(host.Host);
                 }
             }
-            else if (!_handled.Contains(host.Host))
+            else if (judgeSilence && !_handled.Contains(host.Host))
             {
                 await FailOverAsync(scope.ServiceProvider, db, host.Host, cancellationToken);
                 _handled.Add(host.Host);
             }
         }
+    }
+
+    /// <summary>True once the bus has been healthy for a whole ServiceDownTime: a host silent that long is silent, not unheard.</summary>
+    private bool SilenceMeansDown(DateTime now)
+    {
+        var health = bus.CheckHealth();
+        if (health.Status != BusHealthStatus.Healthy)
+        {
+            if (_hearingSince is not null)
+            {
+                logger.LogWarning(
+                    "The scheduler's bus is {Status} ({Description}): no host is failed over until heartbeats have been heard again for {DownTime}",
+                    health.Status,
+                    health.Description,
+                    registry.ServiceDownTime);
+            }
+
+            _hearingSince = null;
+            return false;
+        }
+
+        _hearingSince ??= now;
+        return now - _hearingSince.Value >= registry.ServiceDownTime;
     }
 
     /// <summary>Another host that can take what was queued for <paramref name="host"/>: same zone and store, up, enabled, not draining.</summary>

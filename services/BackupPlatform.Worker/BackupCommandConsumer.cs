@@ -11,7 +11,8 @@ namespace BackupPlatform.Worker;
 /// Consumes the backup commands on this host's own queue. A command of a major version this worker
 /// does not speak fails its backup with the reason and goes to the error queue; a command for a
 /// backup already running here is a redelivery and is dropped. A replayed create may re-arm a backup
-/// the store failed (<see cref="FailedBackupRearm"/>).
+/// the store failed (<see cref="FailedBackupRearm"/>). The work runs under <see cref="DrainDeadline"/>,
+/// not under the message's token: a broker outage leaves it running.
 /// </summary>
 public sealed class BackupCommandConsumer(
     BackupManager manager,
@@ -19,6 +20,7 @@ public sealed class BackupCommandConsumer(
     BackupDbContext db,
     FailedBackupRearm rearm,
     ConsumeNote note,
+    DrainDeadline deadline,
     ILogger<BackupCommandConsumer> logger) :
     IConsumer<CreateBackup>,
     IConsumer<RestoreBackup>,
@@ -30,26 +32,26 @@ public sealed class BackupCommandConsumer(
         {
             if (context.Headers.TryGetHeader(JournalHeaders.ReplayOf, out _))
             {
-                await rearm.RearmAsync(context.Message, context.CancellationToken);
+                await rearm.RearmAsync(context.Message, deadline.Token);
             }
 
-            await manager.CreateAsync(context.Message.BackupId, context.CancellationToken);
-        }, context.CancellationToken);
+            await manager.CreateAsync(context.Message.BackupId, deadline.Token);
+        });
 
     public Task Consume(ConsumeContext<RestoreBackup> context) =>
-        RunAsync(context.Message, BackupStatus.Restoring, "restore", () => manager.RestoreAsync(context.Message.BackupId, context.Message.VolumeId, context.CancellationToken), context.CancellationToken);
+        RunAsync(context.Message, BackupStatus.Restoring, "restore", () => manager.RestoreAsync(context.Message.BackupId, context.Message.VolumeId, deadline.Token));
 
     public Task Consume(ConsumeContext<DeleteBackup> context) =>
-        RunAsync(context.Message, BackupStatus.Deleting, "delete", () => manager.DeleteAsync(context.Message.BackupId, context.CancellationToken), context.CancellationToken);
+        RunAsync(context.Message, BackupStatus.Deleting, "delete", () => manager.DeleteAsync(context.Message.BackupId, deadline.Token));
 
     public Task Consume(ConsumeContext<ImportBackup> context) =>
-        RunAsync(context.Message, BackupStatus.Creating, "import", () => manager.ImportAsync(context.Message.BackupId, context.CancellationToken), context.CancellationToken);
+        RunAsync(context.Message, BackupStatus.Creating, "import", () => manager.ImportAsync(context.Message.BackupId, deadline.Token));
 
-    private async Task RunAsync(IBackupCommand command, string expectedStatus, string operation, Func<Task> workflow, CancellationToken cancellationToken)
+    private async Task RunAsync(IBackupCommand command, string expectedStatus, string operation, Func<Task> workflow)
     {
         if (!RpcVersion.IsSupported(command.TargetVersion, out var reason))
         {
-            await db.FailAsync(command.BackupId, expectedStatus, reason, cancellationToken);
+            await db.FailAsync(command.BackupId, expectedStatus, reason, deadline.Token);
             throw new UnsupportedRpcVersionException(reason);
         }
 

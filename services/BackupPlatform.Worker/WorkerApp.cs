@@ -59,6 +59,7 @@ public static class WorkerApp
         engine.Validate();
         services.AddSingleton(engine);
         services.AddSingleton<OperationSlots>();
+        services.AddSingleton<DrainDeadline>();
         services.AddScoped<BackupManager>();
         services.AddScoped<FailedBackupRearm>();
         services.TryAddScoped<Hosting.Journal.ConsumeNote>();
