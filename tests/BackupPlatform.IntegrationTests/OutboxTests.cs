@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BackupPlatform.IntegrationTests;
 
 /// <summary>The transactional outbox: what the API accepted while the broker was down is sent when it is back.</summary>
+[Collection(PrivateRabbitMq.Collection)]
 public sealed class OutboxTests
 {
     [Fact]

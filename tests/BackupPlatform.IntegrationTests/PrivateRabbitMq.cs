@@ -8,6 +8,9 @@ namespace BackupPlatform.IntegrationTests;
 /// </summary>
 public sealed class PrivateRabbitMq : IAsyncDisposable
 {
+    /// <summary>The xunit collection of every test that runs one: they share its ports, so they take turns.</summary>
+    public const string Collection = "private RabbitMQ";
+
     // One fixed place: a broker left behind by an aborted run is found and stopped before a new one starts on its ports.
     private readonly string _base = Path.Combine(Path.GetTempPath(), "bp-private-rabbitmq");
 
