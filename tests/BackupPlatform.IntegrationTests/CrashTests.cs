@@ -58,8 +58,7 @@ public sealed class CrashTests
         Assert.Equal("available", (await deployment.WaitForBackupAsync(backupId, "creating")).GetProperty("status").GetString());
 
         var target = await deployment.CreateVolumeAsync(2);
-        var restore = await deployment.Api.PostAsJsonAsync($"/v3/{Deployment.Project}/backups/{backupId}/restore", new { restore = new { volume_id = target } });
-        Assert.Equal(HttpStatusCode.Accepted, restore.StatusCode);
+        await deployment.RestoreBackupAsync(backupId, target);
         await WaitUntilBegunAsync(deployment, backupId);
         worker.Kill();
         await worker.WaitForExitAsync();

@@ -200,6 +200,13 @@ public sealed class Deployment : IAsyncDisposable
         return (await ReadAsync(response)).GetProperty("backup").GetProperty("id").GetGuid();
     }
 
+    /// <summary>A restore of the backup onto the target volume requested as a tenant; returns once accepted (202).</summary>
+    public async Task RestoreBackupAsync(Guid backupId, Guid target)
+    {
+        var response = await Api.PostAsJsonAsync($"/v3/{Project}/backups/{backupId}/restore", new { restore = new { volume_id = target } });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
     public async Task UploadAsync(Guid volumeId, byte[] content)
     {
         var response = await Volumes.PutAsync($"/v3/{Project}/volumes/{volumeId}/content", new ByteArrayContent(content));

@@ -38,8 +38,7 @@ public sealed class EncryptionTests
             Assert.DoesNotContain(stored, file => File.ReadAllBytes(file).AsSpan().IndexOf(marker.AsSpan(0, 32)) >= 0);
 
             var target = await keyed.CreateVolumeAsync(1);
-            var restore = await keyed.Api.PostAsJsonAsync($"/v3/{Deployment.Project}/backups/{backupId}/restore", new { restore = new { volume_id = target } });
-            Assert.Equal(HttpStatusCode.Accepted, restore.StatusCode);
+            await keyed.RestoreBackupAsync(backupId, target);
             Assert.Equal("available", (await keyed.WaitForBackupAsync(backupId, "restoring")).GetProperty("status").GetString());
             var restored = await keyed.DownloadAsync(target);
             Assert.True(restored.AsSpan(0, content.Length).SequenceEqual(content), "restored bytes differ");

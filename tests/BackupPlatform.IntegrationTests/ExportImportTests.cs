@@ -47,8 +47,7 @@ public sealed class ExportImportTests
         Assert.Equal("Invalid backup: Backup already exists in database.", (await Deployment.ReadAsync(again)).GetProperty("badRequest").GetProperty("message").GetString());
 
         var target = await second.CreateVolumeAsync(1);
-        var restore = await second.Api.PostAsJsonAsync($"/v3/{Deployment.Project}/backups/{backupId}/restore", new { restore = new { volume_id = target } });
-        Assert.Equal(HttpStatusCode.Accepted, restore.StatusCode);
+        await second.RestoreBackupAsync(backupId, target);
         Assert.Equal("available", (await second.WaitForBackupAsync(backupId, "restoring")).GetProperty("status").GetString());
         var restored = await second.DownloadAsync(target);
         Assert.True(restored.AsSpan(0, content.Length).SequenceEqual(content), "restored bytes differ");

@@ -63,8 +63,7 @@ public sealed class StoreOutageReplayTests
             Assert.Equal("available", (await deployment.VolumeAsync(volume)).GetProperty("status").GetString());
 
             var target = await deployment.CreateVolumeAsync(1);
-            var restore = await deployment.Api.PostAsJsonAsync($"/v3/{Deployment.Project}/backups/{backupId}/restore", new { restore = new { volume_id = target } });
-            Assert.Equal(HttpStatusCode.Accepted, restore.StatusCode);
+            await deployment.RestoreBackupAsync(backupId, target);
             Assert.Equal("available", (await deployment.WaitForBackupAsync(backupId, "restoring")).GetProperty("status").GetString());
             Assert.True((await deployment.DownloadAsync(target)).AsSpan(0, content.Length).SequenceEqual(content), "the replayed backup restores other bytes");
 

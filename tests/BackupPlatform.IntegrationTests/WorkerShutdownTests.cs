@@ -43,8 +43,7 @@ public sealed class WorkerShutdownTests
 
         await deployment.StartWorkerProcessAsync(Deployment.WorkerHost, "nova");
         var target = await deployment.CreateVolumeAsync(1);
-        var restore = await deployment.Api.PostAsJsonAsync($"/v3/{Deployment.Project}/backups/{backupId}/restore", new { restore = new { volume_id = target } });
-        Assert.Equal(HttpStatusCode.Accepted, restore.StatusCode);
+        await deployment.RestoreBackupAsync(backupId, target);
         await Deployment.WaitUntilAsync(async () => (await deployment.VolumeAsync(target)).GetProperty("status").GetString() is "available" or "error_restoring");
         var restored = await deployment.DownloadAsync(target);
         Assert.Equal(content, restored.AsSpan(0, DataBytes).ToArray());

@@ -24,6 +24,14 @@ public sealed class ChunkCipher
 
     private static ReadOnlySpan<byte> Magic => "BPE1"u8;
 
+    // One AES key schedule per pipeline thread, not one per chunk (as ChunkCodec keeps its zstd contexts);
+    // an AesGcm instance is not safe to share between threads.
+    [ThreadStatic]
+    private static AesGcm? t_aes;
+
+    [ThreadStatic]
+    private static ChunkCipher? t_aesOwner;
+
     private readonly byte[] _namingKey;
     private readonly byte[] _sealingKey;
 
@@ -65,8 +73,7 @@ public sealed class ChunkCipher
         RandomNumberGenerator.Fill(nonce);
         var cipherText = destination.Slice(Magic.Length + NonceLength, plain.Length);
         var tag = destination.Slice(Magic.Length + NonceLength + plain.Length, TagLength);
-        using var aes = new AesGcm(_sealingKey, TagLength);
-        aes.Encrypt(nonce, plain, cipherText, tag, associated);
+        Aes().Encrypt(nonce, plain, cipherText, tag, associated);
         return plain.Length + Overhead;
     }
 
@@ -84,10 +91,9 @@ public sealed class ChunkCipher
             throw new InvalidDataException($"encrypted blob of {length} bytes, more than the {destination.Length} expected");
         }
 
-        using var aes = new AesGcm(_sealingKey, TagLength);
         try
         {
-            aes.Decrypt(
+            Aes().Decrypt(
                 blob.Slice(Magic.Length, NonceLength),
                 blob.Slice(Magic.Length + NonceLength, length),
                 blob[^TagLength..],
@@ -126,6 +132,19 @@ public sealed class ChunkCipher
         var plain = new byte[Math.Max(0, blob.Length - Overhead)];
         var length = Open(blob, backupId.ToByteArray(), plain);
         return System.Text.Encoding.UTF8.GetString(plain, 0, length);
+    }
+
+    /// <summary>This thread's AES-GCM under this cipher's sealing key.</summary>
+    private AesGcm Aes()
+    {
+        if (!ReferenceEquals(t_aesOwner, this) || t_aes is null)
+        {
+            t_aes?.Dispose();
+            t_aes = new AesGcm(_sealingKey, TagLength);
+            t_aesOwner = this;
+        }
+
+        return t_aes;
     }
 
     public int SealChunk(ReadOnlySpan<byte> encoded, ChunkHash name, Span<byte> destination)
