@@ -29,7 +29,7 @@ start_allinone() { # dir, url, extra args...
 }
 
 step() { echo "cinderclient: $*"; }
-fail() { echo "cinderclient: FAILED: $*" >&2; exit 1; }
+fail() { echo "cinderclient: FAILED: $*" >&2; echo "FAIL cinderclient"; exit 1; }
 
 # run EXPECTED_EXIT cinder-args... : runs cinder, checks its exit code, leaves its output in $out.
 run() {
@@ -189,3 +189,4 @@ expect_text "No volumebackup with a name or ID of '$full' exists."
 run 0 tenant backup-list
 grep -qF "$full" <<<"$out" && fail "deleted backup still listed: $out"
 echo "cinderclient: every step passed"
+echo "PASS cinderclient"
