@@ -1,3 +1,4 @@
 using BackupPlatform.Api;
+using BackupPlatform.Hosting;
 
-await ApiApp.Create(args).RunAsync();
+await ApiApp.Create(args).RunOrMigrateAsync();

@@ -1,3 +1,4 @@
+using BackupPlatform.Hosting;
 using BackupPlatform.Scheduler;
 
-await SchedulerApp.Create(args).RunAsync();
+await SchedulerApp.Create(args).RunOrMigrateAsync();

@@ -1,3 +1,4 @@
+using BackupPlatform.Hosting;
 using BackupPlatform.VolumeService;
 
-await VolumeServiceApp.Create(args).RunAsync();
+await VolumeServiceApp.Create(args).RunOrMigrateAsync();

@@ -1,3 +1,4 @@
+using BackupPlatform.Hosting;
 using BackupPlatform.Worker;
 
-await WorkerApp.Create(args).RunAsync();
+await WorkerApp.Create(args).RunOrMigrateAsync();

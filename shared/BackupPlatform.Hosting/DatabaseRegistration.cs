@@ -25,7 +25,9 @@ public static class DatabaseRegistration
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.TryAddSingleton(options);
         services.AddDbContext<TContext>(builder => builder.UseConfiguredDatabase(options, migrationsHistoryTable));
-        services.AddHostedService<SchemaPreparation<TContext>>();
+        services.AddSingleton<SchemaPreparation<TContext>>();
+        services.AddSingleton<ISchemaPreparation>(sp => sp.GetRequiredService<SchemaPreparation<TContext>>());
+        services.AddHostedService(sp => sp.GetRequiredService<SchemaPreparation<TContext>>());
         services.AddDatabaseHealth<TContext>($"database-{typeof(TContext).Name}");
 
         // Every SQL statement at Information drowns a service's own log, and EF logs its probe of a

@@ -16,7 +16,12 @@ public sealed class AdminCommandLine
 
     public List<string> Settings { get; } = [];
 
-    public bool Json => _options.ContainsKey("json");
+    /// <summary>Options that take no value.</summary>
+    private static readonly HashSet<string> Flags = ["json", "force"];
+
+    public bool Json => HasFlag("json");
+
+    public bool HasFlag(string name) => _options.ContainsKey(name);
 
     public static AdminCommandLine Parse(string[] args)
     {
@@ -31,7 +36,7 @@ public sealed class AdminCommandLine
             else if (arg.StartsWith("--", StringComparison.Ordinal))
             {
                 var name = arg[2..];
-                var value = name == "json" || i + 1 >= args.Length ? null : args[++i];
+                var value = Flags.Contains(name) || i + 1 >= args.Length ? null : args[++i];
                 line._options[name] = value;
             }
             else

@@ -11,7 +11,7 @@ namespace BackupPlatform.Admin;
 
 /// <summary>
 /// backupplatform-admin: list, show and replay journaled messages; list and replay what sits in the
-/// RabbitMQ error queues. The same <see cref="MessageOperations"/> and <see cref="ErrorQueues"/> as
+/// RabbitMQ error queues; API tokens; the worker registry. The same <see cref="MessageOperations"/> and <see cref="ErrorQueues"/> as
 /// the admin HTTP API. Exit code 0 on success, 1 on a failed operation, 2 on a usage error.
 /// </summary>
 public static class AdminTool
@@ -27,6 +27,9 @@ public static class AdminTool
           tokens create   --user USER --project PROJECT [--roles admin,member] [--expires-in 30d] [--description TEXT]
           tokens list     [--project PROJECT]
           tokens revoke   TOKEN_ID
+          services list
+          services remove HOST [--force]     remove a worker host that is gone for good from the registry (refused
+                                             while it is up or holds work, unless --force)
         every command takes --json for machine-readable output
         """;
 
@@ -124,6 +127,9 @@ public static class AdminTool
                 var moved = await queues.ReplayAsync(line.Words[2], line.Option("message-id"), ct);
                 await WriteErrorsAsync(moved, line.Json, output);
                 return 0;
+            case ("services", var verb):
+                var registry = services.GetRequiredService<IConfiguration>().GetSection(ServiceRegistryOptions.Section).Get<ServiceRegistryOptions>() ?? new ServiceRegistryOptions();
+                return await ServiceCommands.RunAsync(verb, line, services.GetRequiredService<BackupDbContext>(), registry, output, errors);
             case ("tokens", var verb):
                 return await TokenCommands.RunAsync(verb, line, services.GetRequiredService<BackupDbContext>(), output, errors);
             default:
