@@ -62,6 +62,8 @@ if [ $# -eq 0 ]; then
   part smoke "$root/scripts/smoke-allinone-run.sh"
   # The real python-cinderclient against the all-in-one (it starts its own, on ports 18786/18787).
   part cinderclient "$root/scripts/cinderclient-allinone.sh"
+  # The Helm chart: lint, render (default values, charts/backupplatform/ci/*.yaml, a 53-character release name), schemas, assertions.
+  part chart "$root/scripts/chart-test.sh"
 fi
 
 # Each failed test again, with its message, where the end of a long log shows it.
