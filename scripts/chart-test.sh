@@ -56,6 +56,15 @@ render two-zones-keda bp "$chart/ci/two-zones-keda-values.yaml"
 render existing-secrets bp "$chart/ci/existing-secrets-values.yaml"
 render long-release-name "release-name-of-fifty-three-characters-for-the-chart1" "$chart/ci/two-zones-keda-values.yaml"
 
+# NOTES.txt (helm install --dry-run=client renders it without a cluster): how to reach the API, no password.
+if "$helm" install bp "$chart" --dry-run=client --namespace backup -f "$chart/ci/two-zones-keda-values.yaml" >"$out/notes" 2>&1 \
+  && grep -q 'port-forward svc/bp-backupplatform-api' "$out/notes" && grep -q 'bp-backupplatform-worker-az2  zone az2, KEDA' "$out/notes" \
+  && ! sed -n '/^NOTES:/,$p' "$out/notes" | grep -qE 's3cret|rabbit-pass|swift-secret'; then
+  pass "notes"
+else
+  sed -n '/^NOTES:/,$p' "$out/notes"; fail "notes"
+fi
+
 # Values the chart must refuse.
 refuse() {
   local check=$1; shift
