@@ -219,7 +219,9 @@ for (const arg of sets) {
   const claims = objects.filter((o) => o.kind === "PersistentVolumeClaim");
   const claimName = values.persistence.existingClaim || claims[0]?.metadata.name;
   report(`data-claim ${name}`, [
-    ...(values.persistence.existingClaim ? (claims.length ? ["a claim made although existingClaim is set"] : []) : claims.length === 1 ? [] : [`${claims.length} claims made`]),
+    ...(!values.persistence.enabled || values.persistence.existingClaim
+      ? (claims.length ? ["a claim made although persistence is off or existingClaim is set"] : [])
+      : claims.length === 1 ? [] : [`${claims.length} claims made`]),
     ...claims.filter((c) => annotations(c)["helm.sh/resource-policy"] !== "keep").map((c) => `${id(c)} is deleted on uninstall`),
     ...workloads.flatMap((w) => (podSpec(w).volumes ?? []).filter((v) => v.persistentVolumeClaim && v.persistentVolumeClaim.claimName !== claimName).map((v) => `${id(w)}: claim ${v.persistentVolumeClaim.claimName}`)),
   ]);

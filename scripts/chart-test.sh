@@ -54,6 +54,7 @@ render() {
 render default bp
 render two-zones-keda bp "$chart/ci/two-zones-keda-values.yaml"
 render existing-secrets bp "$chart/ci/existing-secrets-values.yaml"
+render external-volume-service bp "$chart/ci/external-volume-service-values.yaml"
 render long-release-name "release-name-of-fifty-three-characters-for-the-chart1" "$chart/ci/two-zones-keda-values.yaml"
 
 # NOTES.txt (helm install --dry-run=client renders it without a cluster): how to reach the API, no password.
@@ -79,6 +80,7 @@ NODE_PATH=$tools/node_modules node "$root/scripts/chart-check.mjs" "$tools" "$ch
   default="$out/default.yaml" \
   two-zones-keda="$out/two-zones-keda.yaml:$chart/ci/two-zones-keda-values.yaml" \
   existing-secrets="$out/existing-secrets.yaml:$chart/ci/existing-secrets-values.yaml" \
+  external-volume-service="$out/external-volume-service.yaml:$chart/ci/external-volume-service-values.yaml" \
   long-release-name="$out/long-release-name.yaml:$chart/ci/two-zones-keda-values.yaml" || failed=1
 
 exit $failed
