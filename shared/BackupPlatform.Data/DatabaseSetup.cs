@@ -52,7 +52,7 @@ public static class DatabaseSetup
             return;
         }
 
-        // Every service migrates at start and Helm starts them all at once: exactly one applies each migration.
+        // Services that migrate at start (Migrate=Start: compose, cluster.sh) start at once: exactly one applies each migration.
         await DatabaseLock.RunAsync(context, context.GetType().FullName!, ct => context.Database.MigrateAsync(ct), cancellationToken);
     }
 }
