@@ -10,3 +10,6 @@ public readonly record struct VolumeAnswer<T>(T? Answer, VolumeRequestRefused? R
 
     public static implicit operator VolumeAnswer<T>(VolumeRequestRefused refusal) => new(null, refusal);
 }
+
+/// <summary>The call cannot be answered yet (work an earlier ask began is still under way): 503, and the caller retries.</summary>
+public sealed class VolumeBusyException(string message) : Exception(message);

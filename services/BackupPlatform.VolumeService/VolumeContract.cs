@@ -102,7 +102,11 @@ public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reserv
         var existing = await db.Volumes.AsNoTracking().SingleOrDefaultAsync(v => v.TemporaryForBackupId == request.BackupId && !v.Deleted, cancellationToken);
         if (existing is not null)
         {
-            return new BackupDevice { DeviceVolumeId = existing.Id, IsTemporary = true };
+            // Asked again while the first ask is still copying (its caller timed out and retried): the
+            // copy is not a device yet. The caller retries later; it never reads a half copy.
+            return existing.Status == VolumeStatus.Available
+                ? new BackupDevice { DeviceVolumeId = existing.Id, IsTemporary = true }
+                : throw new VolumeBusyException($"The temporary volume {existing.Id} for backup {request.BackupId} is still {existing.Status}.");
         }
 
         var temporary = new Volume
@@ -122,7 +126,8 @@ public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reserv
         await db.SaveChangesAsync(cancellationToken);
         VolumeFiles.CopySparse(sourcePath, files.PathOf(temporary.Id));
         temporary.Status = VolumeStatus.Available;
-        await db.SaveChangesAsync(cancellationToken);
+        // Recorded even when the caller has given up on this attempt: its retry finds the copy done.
+        await db.SaveChangesAsync(CancellationToken.None);
         return new BackupDevice { DeviceVolumeId = temporary.Id, IsTemporary = true };
     }
 

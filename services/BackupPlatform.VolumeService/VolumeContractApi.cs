@@ -8,8 +8,9 @@ namespace BackupPlatform.VolumeService;
 /// <summary>
 /// The volume-service contract over HTTP, the only way the other services reach it: one POST route
 /// per call (<see cref="VolumeContractHttp"/>), the request record as the body, its answer as the 200
-/// body, a refusal as 404 (not found) or 409 with <see cref="VolumeRequestRefused"/>. Callers prove
-/// they are services with the configured service token.
+/// body, a refusal as 404 (not found) or 409 with <see cref="VolumeRequestRefused"/>, 503 for "not
+/// yet, ask again" (<see cref="VolumeBusyException"/>). Callers prove they are services with the
+/// configured service token.
 /// </summary>
 public static class VolumeContractApi
 {
@@ -55,6 +56,10 @@ public static class VolumeContractApi
         catch (UnsupportedRpcVersionException e)
         {
             return Results.BadRequest(e.Message);
+        }
+        catch (VolumeBusyException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
         return answer.Refusal is { } refusal

@@ -9,19 +9,24 @@ namespace BackupPlatform.Hosting;
 /// The volume-service contract as calls, over HTTP (<see cref="VolumeContractHttp"/>): each returns
 /// the service's answer or throws <see cref="VolumeServiceException"/> with its reason. The client is
 /// typed and carries the service token and a resilience pipeline (<see cref="VolumeServiceClientRegistration"/>):
-/// a transient failure is retried with backoff, which is safe because every call of the contract is
-/// safe to repeat.
+/// a transient failure is retried with backoff. Every call but two moves a volume to a state or only
+/// reads, so repeating it is safe. Creating a volume and reserving one are not (a repeat makes a second
+/// volume, or is refused because the first ask reserved it): they are repeated only when the service
+/// was not reached at all.
 /// </summary>
 public sealed class VolumeServiceClient(HttpClient http)
 {
+    /// <summary>Set to false on a request whose repeat is not safe once the service may have received it.</summary>
+    public static readonly HttpRequestOptionsKey<bool> Repeatable = new("BackupPlatform.VolumeService.Repeatable");
+
     public Task<VolumeDetails> GetAsync(Guid volumeId, string? projectId, CancellationToken cancellationToken) =>
         CallAsync<VolumeDetails>(VolumeContractHttp.GetVolume, new GetVolume { VolumeId = volumeId, ProjectId = projectId }, cancellationToken);
 
     public Task<VolumeDetails> CreateAsync(CreateVolume request, CancellationToken cancellationToken) =>
-        CallAsync<VolumeDetails>(VolumeContractHttp.CreateVolume, request, cancellationToken);
+        CallAsync<VolumeDetails>(VolumeContractHttp.CreateVolume, request, cancellationToken, repeatable: false);
 
     public Task<VolumeReserved> ReserveAsync(ReserveVolume request, CancellationToken cancellationToken) =>
-        CallAsync<VolumeReserved>(VolumeContractHttp.ReserveVolume, request, cancellationToken);
+        CallAsync<VolumeReserved>(VolumeContractHttp.ReserveVolume, request, cancellationToken, repeatable: false);
 
     public Task<BackupDevice> GetBackupDeviceAsync(Guid volumeId, Guid backupId, Guid? snapshotId, CancellationToken cancellationToken) =>
         CallAsync<BackupDevice>(VolumeContractHttp.GetBackupDevice, new GetBackupDevice { VolumeId = volumeId, BackupId = backupId, SnapshotId = snapshotId }, cancellationToken);
@@ -46,12 +51,16 @@ public sealed class VolumeServiceClient(HttpClient http)
     public Task<VolumeRequestDone> DeleteTemporaryAsync(Guid volumeId, CancellationToken cancellationToken) =>
         CallAsync<VolumeRequestDone>(VolumeContractHttp.DeleteTemporaryVolume, new DeleteTemporaryVolume { VolumeId = volumeId }, cancellationToken);
 
-    private async Task<TAnswer> CallAsync<TAnswer>(string route, object request, CancellationToken cancellationToken)
+    private async Task<TAnswer> CallAsync<TAnswer>(string route, object request, CancellationToken cancellationToken, bool repeatable = true)
         where TAnswer : class
     {
         // The route is relative to the base address, which may carry a path of its own.
-        using var content = JsonContent.Create(request, request.GetType(), options: VolumeContractHttp.Json);
-        using var response = await http.PostAsync(route.TrimStart('/'), content, cancellationToken);
+        using var message = new HttpRequestMessage(HttpMethod.Post, route.TrimStart('/'))
+        {
+            Content = JsonContent.Create(request, request.GetType(), options: VolumeContractHttp.Json),
+        };
+        message.Options.Set(Repeatable, repeatable);
+        using var response = await http.SendAsync(message, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             return await response.Content.ReadFromJsonAsync<TAnswer>(VolumeContractHttp.Json, cancellationToken)

@@ -37,18 +37,36 @@ public static class VolumeServiceClientRegistration
             {
                 if (options.Retry.Attempts > 0)
                 {
-                    // Every call is retried, POSTs included: each is safe to repeat (VolumeContract).
                     pipeline.AddRetry(new HttpRetryStrategyOptions
                     {
                         MaxRetryAttempts = options.Retry.Attempts,
                         Delay = options.Retry.Backoff,
                         BackoffType = DelayBackoffType.Exponential,
                         UseJitter = true,
+                        ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
                     });
                 }
 
                 pipeline.AddTimeout(options.Timeout);
             });
         return services;
+    }
+
+    /// <summary>
+    /// Transient failures (no connection, 5xx, 408, 429, an attempt that timed out) are retried. For a
+    /// call that is not safe to repeat, only a failure to connect: the service never saw the request.
+    /// </summary>
+    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
+    {
+        if (!HttpClientResiliencePredicates.IsTransient(outcome))
+        {
+            return false;
+        }
+
+        var repeatable = context.GetRequestMessage() is not { } request
+            || !request.Options.TryGetValue(VolumeServiceClient.Repeatable, out var value)
+            || value;
+        return repeatable
+            || outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
     }
 }

@@ -15,42 +15,36 @@ public sealed class BrokerOutageTests
     {
         await using var broker = await PrivateRabbitMq.StartAsync();
         await using var deployment = await Deployment.StartOnAsync(PrivateRabbitMq.Uri, false);
-
-        // bz2 on one thread (about 3 MB/s of random data): the backup is still writing once the broker has stopped.
-        await deployment.StartWorkerAsync(Deployment.WorkerHost, "nova", "--BackupPlatform:Engine:Compression=bz2", "--BackupPlatform:Engine:Parallelism=1");
+        // The worker reaches the volume service through a proxy the test holds: its closing volume calls then
+        // wait at a known point, so the outage spans them whatever the machine's speed.
+        await using var volumeService = new TcpProxy(deployment.Volumes.BaseAddress!.Port);
+        await deployment.StartWorkerAsync(Deployment.WorkerHost, "nova", $"--BackupPlatform:VolumeService:Url=http://127.0.0.1:{volumeService.Port}/", "--BackupPlatform:Engine:Compression=none");
         var volume = await deployment.CreateVolumeAsync(1);
-        var content = new byte[96 * 1024 * 1024];
+        var content = new byte[128 * 1024 * 1024];
         new Random(43).NextBytes(content);
         await deployment.UploadAsync(volume, content);
         var backupId = await deployment.CreateBackupAsync(volume);
-        var packs = Path.Combine(deployment.StorePath, "volumebackups", "packs");
-        await Deployment.WaitUntilAsync(() => Task.FromResult(Directory.Exists(packs) && Directory.EnumerateFiles(packs, "*", SearchOption.AllDirectories).Any()));
+        // The backup's lock is its first write to the store (after its opening volume calls) and is removed
+        // after its manifest, its last (before its closing volume calls).
+        var writing = Path.Combine(deployment.StorePath, "volumebackups", "locks", backupId.ToString());
+        var manifest = Path.Combine(deployment.StorePath, "volumebackups", "backups", backupId.ToString(), "metadata.json");
+        await Deployment.WaitUntilAsync(() => Task.FromResult(File.Exists(writing)), seconds: 180);
+        volumeService.Hold();
+        Assert.True(File.Exists(writing), "the backup had finished writing before the proxy held its volume calls: make it longer");
 
         await broker.StopAsync();
-
-        // The broker is down before the backup's closing volume calls: it has not written its manifest
-        // (the last thing the engine writes, before TerminateConnection) and its volume is still reserved
-        // (the release is the last volume call).
-        var manifest = Path.Combine(deployment.StorePath, "volumebackups", "backups", backupId.ToString(), "metadata.json");
-        Assert.False(File.Exists(manifest), "the backup had finished writing before the broker stopped: make it longer");
+        await Deployment.WaitUntilAsync(() => Task.FromResult(File.Exists(manifest) && !File.Exists(writing)), seconds: 180);
+        // Written, and its closing volume calls (TerminateConnection, then the release) are waiting: the volume is still reserved.
         Assert.Equal("backing-up", (await deployment.VolumeAsync(volume)).GetProperty("status").GetString());
         Assert.Equal("creating", (await deployment.BackupAsync(backupId)).GetProperty("status").GetString());
 
-        // It ends with the broker still down: TerminateConnection and the release go to the volume service, not through RabbitMQ.
+        volumeService.Resume();
+        // It ends with the broker still down: nothing on its way to available goes through RabbitMQ.
         await Deployment.WaitUntilAsync(async () => (await deployment.BackupAsync(backupId)).GetProperty("status").GetString() != "creating", seconds: 180);
         var backup = await deployment.BackupAsync(backupId);
         Assert.Equal("available", backup.GetProperty("status").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, backup.GetProperty("fail_reason").ValueKind);
-        Assert.True(File.Exists(manifest));
         Assert.Equal("available", (await deployment.VolumeAsync(volume)).GetProperty("status").GetString());
-
-        // And it restores once the broker is back (the restore command goes over the bus).
-        await broker.RestartAsync();
-        var target = await deployment.CreateVolumeAsync(1);
-        await deployment.RestoreBackupAsync(backupId, target);
-        await Deployment.WaitUntilAsync(async () => (await deployment.VolumeAsync(target)).GetProperty("status").GetString() != "restoring-backup", seconds: 180);
-        Assert.Equal("available", (await deployment.VolumeAsync(target)).GetProperty("status").GetString());
-        Assert.Equal("available", (await deployment.BackupAsync(backupId)).GetProperty("status").GetString());
     }
 
     [Fact]
@@ -71,7 +65,7 @@ public sealed class BrokerOutageTests
         await deployment.UploadAsync(volume, content);
         var backupId = await deployment.CreateBackupAsync(volume);
         var packs = Path.Combine(deployment.StorePath, "volumebackups", "packs");
-        await Deployment.WaitUntilAsync(() => Task.FromResult(Directory.Exists(packs) && Directory.EnumerateFiles(packs, "*", SearchOption.AllDirectories).Any()));
+        await Deployment.WaitUntilAsync(() => Task.FromResult(Directory.Exists(packs) && Directory.EnumerateFiles(packs, "*", SearchOption.AllDirectories).Any()), seconds: 180);
 
         await broker.StopAsync();
         // Past ServiceDownTime and several failover checks. ServiceDownTime itself must exceed the time a
