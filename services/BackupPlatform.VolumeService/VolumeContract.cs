@@ -7,40 +7,20 @@ namespace BackupPlatform.VolumeService;
 
 /// <summary>
 /// The volume-service contract itself: reservations, device lookup, connections and metadata, each
-/// request answered by its answer type or by <see cref="VolumeRequestRefused"/>. Served on the bus
-/// (<see cref="VolumeContractConsumer"/>) and over HTTP (<see cref="VolumeContractApi"/>). Every
-/// request is safe to repeat: each moves a volume to a state, not by a step.
+/// call answered by its answer type or by <see cref="VolumeRequestRefused"/>; served over HTTP by
+/// <see cref="VolumeContractApi"/>. Every call is safe to repeat, so that callers can retry one whose
+/// answer they did not get: each moves a volume to a state, not by a step.
 /// </summary>
 public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reservations, VolumeFiles files, VolumeCreator creator)
 {
-    public static readonly Type[] Requests =
-    [
-        typeof(CreateVolume), typeof(ReserveVolume), typeof(GetVolume), typeof(GetBackupDevice),
-        typeof(InitializeConnection), typeof(TerminateConnection), typeof(ReleaseVolume), typeof(SetVolumeMetadata), typeof(DeleteTemporaryVolume),
-    ];
-
-    public Task<object> HandleAsync(object request, CancellationToken cancellationToken) => request switch
-    {
-        CreateVolume r => CreateAsync(r, cancellationToken),
-        ReserveVolume r => ReserveAsync(r, cancellationToken),
-        GetVolume r => GetAsync(r, cancellationToken),
-        GetBackupDevice r => GetBackupDeviceAsync(r, cancellationToken),
-        InitializeConnection r => InitializeConnectionAsync(r, cancellationToken),
-        TerminateConnection r => TerminateConnectionAsync(r, cancellationToken),
-        ReleaseVolume r => ReleaseAsync(r, cancellationToken),
-        SetVolumeMetadata r => SetMetadataAsync(r, cancellationToken),
-        DeleteTemporaryVolume r => DeleteTemporaryAsync(r, cancellationToken),
-        _ => throw new ArgumentException($"{request.GetType().Name} is not a volume-service request.", nameof(request)),
-    };
-
-    private async Task<object> CreateAsync(CreateVolume request, CancellationToken cancellationToken)
+    public async Task<VolumeAnswer<VolumeDetails>> CreateAsync(CreateVolume request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         var volume = await creator.CreateAsync(request.ProjectId, request.UserId, request.SizeGb, request.Name, request.Description, null, request.AvailabilityZone, cancellationToken);
         return Details(volume);
     }
 
-    private async Task<object> ReserveAsync(ReserveVolume request, CancellationToken cancellationToken)
+    public async Task<VolumeAnswer<VolumeReserved>> ReserveAsync(ReserveVolume request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         if (request.SnapshotId is { } snapshotId && request.Purpose == VolumePurpose.Backup)
@@ -80,7 +60,7 @@ public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reserv
         };
     }
 
-    private async Task<object> GetAsync(GetVolume request, CancellationToken cancellationToken)
+    public async Task<VolumeAnswer<VolumeDetails>> GetAsync(GetVolume request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         var volume = await FindAsync(request.VolumeId, request.ProjectId, cancellationToken);
@@ -93,7 +73,7 @@ public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reserv
     /// up an in-use volume from a temporary volume or snapshot. Asked again for the same backup, it
     /// returns the same temporary volume.
     /// </summary>
-    private async Task<object> GetBackupDeviceAsync(GetBackupDevice request, CancellationToken cancellationToken)
+    public async Task<VolumeAnswer<BackupDevice>> GetBackupDeviceAsync(GetBackupDevice request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         var volume = await FindAsync(request.VolumeId, null, cancellationToken);
@@ -122,7 +102,11 @@ public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reserv
         var existing = await db.Volumes.AsNoTracking().SingleOrDefaultAsync(v => v.TemporaryForBackupId == request.BackupId && !v.Deleted, cancellationToken);
         if (existing is not null)
         {
-            return new BackupDevice { DeviceVolumeId = existing.Id, IsTemporary = true };
+            // Asked again while the first ask is still copying (its caller timed out and retried): the
+            // copy is not a device yet. The caller retries later; it never reads a half copy.
+            return existing.Status == VolumeStatus.Available
+                ? new BackupDevice { DeviceVolumeId = existing.Id, IsTemporary = true }
+                : throw new VolumeBusyException($"The temporary volume {existing.Id} for backup {request.BackupId} is still {existing.Status}.");
         }
 
         var temporary = new Volume
@@ -142,11 +126,12 @@ public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reserv
         await db.SaveChangesAsync(cancellationToken);
         VolumeFiles.CopySparse(sourcePath, files.PathOf(temporary.Id));
         temporary.Status = VolumeStatus.Available;
-        await db.SaveChangesAsync(cancellationToken);
+        // Recorded even when the caller has given up on this attempt: its retry finds the copy done.
+        await db.SaveChangesAsync(CancellationToken.None);
         return new BackupDevice { DeviceVolumeId = temporary.Id, IsTemporary = true };
     }
 
-    private async Task<object> DeleteTemporaryAsync(DeleteTemporaryVolume request, CancellationToken cancellationToken)
+    public async Task<VolumeAnswer<VolumeRequestDone>> DeleteTemporaryAsync(DeleteTemporaryVolume request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         var volume = await db.Volumes.SingleOrDefaultAsync(v => v.Id == request.VolumeId && v.TemporaryForBackupId != null, cancellationToken);
@@ -167,7 +152,7 @@ public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reserv
         return new VolumeRequestDone { VolumeId = volume.Id, Status = volume.Status };
     }
 
-    private async Task<object> InitializeConnectionAsync(InitializeConnection request, CancellationToken cancellationToken)
+    public async Task<VolumeAnswer<VolumeConnection>> InitializeConnectionAsync(InitializeConnection request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         var volume = await FindAsync(request.VolumeId, null, cancellationToken);
@@ -176,14 +161,14 @@ public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reserv
             : new VolumeConnection { VolumeId = volume.Id, DriverVolumeType = "file", Path = files.PathOf(volume.Id), SizeBytes = volume.Size * VolumeFiles.GiB };
     }
 
-    private async Task<object> TerminateConnectionAsync(TerminateConnection request, CancellationToken cancellationToken)
+    public async Task<VolumeAnswer<VolumeRequestDone>> TerminateConnectionAsync(TerminateConnection request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         var volume = await FindAsync(request.VolumeId, null, cancellationToken);
         return volume is null ? NotFound(request.VolumeId) : new VolumeRequestDone { VolumeId = volume.Id, Status = volume.Status };
     }
 
-    private async Task<object> ReleaseAsync(ReleaseVolume request, CancellationToken cancellationToken)
+    public async Task<VolumeAnswer<VolumeRequestDone>> ReleaseAsync(ReleaseVolume request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         if (request.SnapshotId is { } snapshotId)
@@ -196,7 +181,7 @@ public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reserv
         return volume is null ? NotFound(request.VolumeId) : new VolumeRequestDone { VolumeId = volume.Id, Status = volume.Status };
     }
 
-    private async Task<object> SetMetadataAsync(SetVolumeMetadata request, CancellationToken cancellationToken)
+    public async Task<VolumeAnswer<VolumeRequestDone>> SetMetadataAsync(SetVolumeMetadata request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         var volume = await db.Volumes.SingleOrDefaultAsync(v => v.Id == request.VolumeId && !v.Deleted, cancellationToken);

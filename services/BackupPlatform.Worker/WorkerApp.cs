@@ -60,6 +60,8 @@ public static class WorkerApp
         services.AddSingleton(engine);
         services.AddSingleton<OperationSlots>();
         services.AddSingleton<DrainDeadline>();
+        services.AddVolumeServiceClient(configuration);
+        services.TryAddScoped<StrandedBackups>();
         services.AddScoped<BackupManager>();
         services.AddScoped<FailedBackupRearm>();
         services.TryAddScoped<Hosting.Journal.ConsumeNote>();

@@ -37,7 +37,7 @@ public sealed class JournalEntry
     /// <summary>Where it went: the queue or exchange sent to, or the endpoint that consumed it.</summary>
     public string? DestinationAddress { get; set; }
 
-    /// <summary>The service that recorded the row (api, scheduler, worker.host, volume-service, admin).</summary>
+    /// <summary>The service that recorded the row (api, scheduler, worker.host, admin).</summary>
     public string? Service { get; set; }
 
     /// <summary>The message headers as a JSON object.</summary>

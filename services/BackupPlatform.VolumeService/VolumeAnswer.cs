@@ -1,0 +1,15 @@
+using BackupPlatform.Contracts.Volume.V2;
+
+namespace BackupPlatform.VolumeService;
+
+/// <summary>What a call of the <see cref="VolumeContract"/> answers: its answer, or the refusal the service gives instead.</summary>
+public readonly record struct VolumeAnswer<T>(T? Answer, VolumeRequestRefused? Refusal)
+    where T : class
+{
+    public static implicit operator VolumeAnswer<T>(T answer) => new(answer, null);
+
+    public static implicit operator VolumeAnswer<T>(VolumeRequestRefused refusal) => new(null, refusal);
+}
+
+/// <summary>The call cannot be answered yet (work an earlier ask began is still under way): 503, and the caller retries.</summary>
+public sealed class VolumeBusyException(string message) : Exception(message);

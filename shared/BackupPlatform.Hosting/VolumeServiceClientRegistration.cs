@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+
+namespace BackupPlatform.Hosting;
+
+public static class VolumeServiceClientRegistration
+{
+    /// <summary>
+    /// The typed <see cref="VolumeServiceClient"/>: base address and service token from
+    /// <see cref="VolumeServiceClientOptions"/> (a missing one stops the service at start), and a
+    /// resilience pipeline of bounded retries with exponential backoff and jitter around a per-attempt
+    /// timeout. Once per process, however many of its services call it (the all-in-one).
+    /// </summary>
+    public static IServiceCollection AddVolumeServiceClient(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(VolumeServiceClient)))
+        {
+            return services;
+        }
+
+        // The all-in-one registers its own options first (its own address, a token of its own).
+        var options = services.FirstOrDefault(d => d.ServiceType == typeof(VolumeServiceClientOptions))?.ImplementationInstance as VolumeServiceClientOptions
+            ?? VolumeServiceClientOptions.Read(configuration);
+        var baseAddress = options.BaseAddress();
+        services.TryAddSingleton(options);
+        services.AddHttpClient<VolumeServiceClient>(client =>
+            {
+                client.BaseAddress = baseAddress;
+                client.DefaultRequestHeaders.Add(VolumeContractHttp.TokenHeader, options.ServiceToken);
+                // The pipeline's timeouts bound each attempt and the retries bound the call.
+                client.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
+            })
+            .AddResilienceHandler("volume-service", pipeline =>
+            {
+                if (options.Retry.Attempts > 0)
+                {
+                    pipeline.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = options.Retry.Attempts,
+                        Delay = options.Retry.Backoff,
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                        ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
+                    });
+                }
+
+                pipeline.AddTimeout(options.Timeout);
+            });
+        return services;
+    }
+
+    /// <summary>
+    /// Transient failures (no connection, 5xx, 408, 429, an attempt that timed out) are retried. For a
+    /// call that is not safe to repeat, only a failure to connect: the service never saw the request.
+    /// </summary>
+    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
+    {
+        if (!HttpClientResiliencePredicates.IsTransient(outcome))
+        {
+            return false;
+        }
+
+        var repeatable = context.GetRequestMessage() is not { } request
+            || !request.Options.TryGetValue(VolumeServiceClient.Repeatable, out var value)
+            || value;
+        return repeatable
+            || outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
+    }
+}
