@@ -38,7 +38,7 @@ def call(method, path, body=None, microversion="3.0", user="tempest-schemas"):
         "X-Auth-Token": "%s:%s" % (user, PROJECT), "Content-Type": "application/json",
         "Accept": "application/json", "OpenStack-API-Version": "volume %s" % microversion})
     try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
+        with urllib.request.urlopen(request, timeout=120) as answer:
             raw = answer.read()
             return Response(answer.status, answer.headers), json.loads(raw) if raw else None
     except urllib.error.HTTPError as e:
@@ -184,6 +184,7 @@ def cleanup(mv, volume, snapshot, backups, volumes):
         check("volumes delete", vol.delete_volume, r, b, mv)
 
 
+# (Snapshot create copies the volume before it answers: slow on a loaded machine, hence the long timeout.)
 # Every writing call at the oldest and the newest microversion; the reads (and updates) also at each
 # microversion where tempest's clients switch schema or Cinder adds backup fields (3.18 project, 3.43
 # metadata, 3.45 count, 3.56 user, 3.64 encryption key).
