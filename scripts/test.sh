@@ -64,6 +64,8 @@ if [ $# -eq 0 ]; then
   part cinderclient "$root/scripts/cinderclient-allinone.sh"
   # The Helm chart: lint, render (default values, charts/backupplatform/ci/*.yaml, a 53-character release name), schemas, assertions.
   part chart "$root/scripts/chart-test.sh"
+  # OpenStack's tempest (volume-backup tests, and every body checked against its schemas) through a keystone stand-in (ports 23000/23001).
+  part tempest "$root/scripts/tempest-allinone.sh"
 fi
 
 # Each failed test again, with its message, where the end of a long log shows it.
