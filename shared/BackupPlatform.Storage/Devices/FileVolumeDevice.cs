@@ -10,7 +10,7 @@ namespace BackupPlatform.Storage.Devices;
 /// reading; where the call is missing or refused (not Linux, a file system without holes) the whole
 /// device is one extent and every byte is read.
 /// </summary>
-public sealed partial class FileVolumeDevice : IVolumeDevice
+public sealed partial class FileVolumeDevice : IVolumeDevice, IDisposable
 {
     private const int SeekData = 3;
     private const int SeekHole = 4;
@@ -28,6 +28,10 @@ public sealed partial class FileVolumeDevice : IVolumeDevice
         Size = size;
         _writeback = writable ? new DeviceWriteback(handle) : null;
     }
+
+    public const string ConnectorName = "file";
+
+    public string Connector => ConnectorName;
 
     public long Size { get; }
 
@@ -116,6 +120,8 @@ public sealed partial class FileVolumeDevice : IVolumeDevice
         RandomAccess.FlushToDisk(_handle);
         return ValueTask.CompletedTask;
     }
+
+    public void Dispose() => _handle.Dispose();
 
     public ValueTask DisposeAsync()
     {

@@ -20,6 +20,8 @@ public sealed class HttpVolumeDevice(HttpClient http, Uri connection, long size,
 
     private readonly string _base = connection.ToString().TrimEnd('/') + "/";
 
+    public string Connector => "http";
+
     public long Size => size;
 
     public int RequestsInFlight => requestsInFlight;

@@ -8,6 +8,9 @@ namespace BackupPlatform.Storage.Devices;
 /// </summary>
 public interface IVolumeDevice : IAsyncDisposable
 {
+    /// <summary>The connector's name, as the volume service's connection names it ("file", "http"): a tag on the engine's spans.</summary>
+    string Connector { get; }
+
     /// <summary>The volume's size in bytes; nothing is read or written past it.</summary>
     long Size { get; }
 

@@ -117,6 +117,7 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
         using var activity = EngineTelemetry.Source.StartActivity("backup restore");
         activity?.SetTag("backupplatform.backup_id", backupId.ToString());
         activity?.SetTag("backupplatform.container", container);
+        activity?.SetTag("backupplatform.volume.connector", device.Connector);
         try
         {
             var manifest = await RestoreDataAsync(container, backupId, device, targetIsNew, progress, cancellationToken);

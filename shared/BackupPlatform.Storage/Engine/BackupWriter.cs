@@ -26,6 +26,7 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         activity?.SetTag("backupplatform.backup_id", request.BackupId.ToString());
         activity?.SetTag("backupplatform.container", container);
         activity?.SetTag("backupplatform.store", store.Name);
+        activity?.SetTag("backupplatform.volume.connector", request.Device?.Connector ?? FileVolumeDevice.ConnectorName);
         activity?.SetTag("backupplatform.encryption.key_id", cipher?.KeyId);
         await store.EnsureContainerAsync(container, cancellationToken);
 

@@ -7,6 +7,9 @@ namespace BackupPlatform.Contracts.Volume.V2;
 /// </summary>
 public sealed record VolumeConnector
 {
+    /// <summary>The marker file the volume service keeps in its volumes directory, holding its random file-system id.</summary>
+    public const string MarkerFileName = ".backupplatform-volumes-id";
+
     /// <summary>
     /// The file-system id the worker read from the volume service's marker file in its own view of the
     /// volumes directory, or null when it found none there: a match means the worker sees the volume
