@@ -23,7 +23,7 @@ public sealed class Deployment : IAsyncDisposable
     public const string Project = "0123456789abcdef0123456789abcdef";
     public const string WorkerHost = "worker-a";
     public const long GiB = 1024L * 1024 * 1024;
-    private const string ServiceToken = "integration-test-service-token";
+    public const string ServiceToken = "integration-test-service-token";
 
     private readonly string _postgres;
     private readonly string _rabbit;
