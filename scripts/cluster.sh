@@ -49,20 +49,24 @@ start)
   common=(--BackupPlatform:Database:Provider=postgres "--BackupPlatform:Database:ConnectionString=$PG_CONNSTR"
           --BackupPlatform:Bus:Transport=rabbitmq "--BackupPlatform:Bus:RabbitMqUri=$RMQ_URI"
           --Logging:LogLevel:Default=Warning)
+  # The API, the scheduler and the workers call the volume service over HTTP, with the shared service token.
+  token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  volume_client=("--BackupPlatform:VolumeService:Url=http://127.0.0.1:$VOLUME_PORT" "--BackupPlatform:VolumeService:ServiceToken=$token")
   extra_zones=()
   for z in $(seq 1 "$zones"); do extra_zones+=("--BackupPlatform:Volumes:AdditionalZones:$((z - 1))=az$z"); done
   launch volume-service VolumeService "${common[@]}" --urls "http://127.0.0.1:$VOLUME_PORT" \
-    "--BackupPlatform:Volumes:Path=$RUN/volumes" --BackupPlatform:Volumes:AvailabilityZone=az1 "${extra_zones[@]}"
+    "--BackupPlatform:Volumes:Path=$RUN/volumes" --BackupPlatform:Volumes:AvailabilityZone=az1 "${extra_zones[@]}" \
+    "--BackupPlatform:VolumeService:ServiceToken=$token"
   # The volume service creates its tables first; the others migrate theirs under EF's migration lock.
   for _ in $(seq 1 120); do curl -s -o /dev/null "http://127.0.0.1:$VOLUME_PORT/" && break; sleep 0.5; done
-  launch api Api "${common[@]}" --urls "http://127.0.0.1:$API_PORT"
-  launch scheduler Scheduler "${common[@]}" --urls http://127.0.0.1:0
+  launch api Api "${common[@]}" "${volume_client[@]}" --urls "http://127.0.0.1:$API_PORT"
+  launch scheduler Scheduler "${common[@]}" "${volume_client[@]}" --urls http://127.0.0.1:0
   names=()
   for i in $(seq 1 "$workers"); do
     zone=az$(( (i - 1) % zones + 1 ))
     name=worker-$i
     names+=("$name")
-    launch "$name" Worker "${common[@]}" --urls http://127.0.0.1:0 "--BackupPlatform:Worker:Host=$name" \
+    launch "$name" Worker "${common[@]}" "${volume_client[@]}" --urls http://127.0.0.1:0 "--BackupPlatform:Worker:Host=$name" \
       "--BackupPlatform:Worker:AvailabilityZone=$zone" "--BackupPlatform:Store:Posix:Path=$RUN/store"
   done
   for _ in $(seq 1 240); do curl -s -o /dev/null "http://127.0.0.1:$API_PORT/v3/" && break; sleep 0.5; done

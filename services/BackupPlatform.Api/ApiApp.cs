@@ -34,6 +34,7 @@ public static class ApiApp
         services.AddSingleton(configuration.GetSection(QuotaOptions.Section).Get<QuotaOptions>() ?? new QuotaOptions());
         services.AddServicesApi(configuration);
         services.AddAdminOperations(configuration);
+        services.AddVolumeServiceClient(configuration);
         services.AddHttpClient(VolumesProxy.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         return services;
     }

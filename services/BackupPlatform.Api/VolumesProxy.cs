@@ -16,15 +16,10 @@ public static class VolumesProxy
 
     private static readonly string[] ForwardedRequestHeaders = ["X-Auth-Token", "X-User-Id", "X-Project-Id", ApiVersion.Header, "Accept", "X-OpenStack-Request-ID"];
 
-    /// <summary>Maps nothing unless BackupPlatform:VolumeService:Url is set (the all-in-one serves volumes itself).</summary>
+    /// <summary>For the API as its own host; the all-in-one serves volumes itself.</summary>
     public static void MapVolumesProxy(this IEndpointRouteBuilder endpoints, VolumeServiceClientOptions options)
     {
-        if (string.IsNullOrEmpty(options.Url))
-        {
-            return;
-        }
-
-        var target = new Uri(options.Url.TrimEnd('/') + "/");
+        var target = options.BaseAddress();
         foreach (var collection in new[] { "volumes", "snapshots" })
         {
             endpoints.Map($"/v3/{{project_id}}/{collection}", (HttpContext http, IHttpClientFactory clients) => ForwardAsync(http, clients, target));

@@ -55,6 +55,8 @@ public static class SchedulerApp
 
         services.AddQueueDepthMetrics(bus);
         services.AddOutboxRelay();
+        services.AddVolumeServiceClient(configuration);
+        services.TryAddScoped<StrandedBackups>();
         services.AddHostedService<HostFailover>();
         services.AddBackupPlatformDatabase<BackupDbContext>(configuration, BackupDbContextHistory.Table);
         return services;

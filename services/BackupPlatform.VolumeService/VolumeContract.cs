@@ -7,9 +7,9 @@ namespace BackupPlatform.VolumeService;
 
 /// <summary>
 /// The volume-service contract itself: reservations, device lookup, connections and metadata, each
-/// request answered by its answer type or by <see cref="VolumeRequestRefused"/>. Served on the bus
-/// (<see cref="VolumeContractConsumer"/>) and over HTTP (<see cref="VolumeContractApi"/>). Every
-/// request is safe to repeat: each moves a volume to a state, not by a step.
+/// call answered by its answer type or by <see cref="VolumeRequestRefused"/>; served over HTTP by
+/// <see cref="VolumeContractApi"/>. Every call is safe to repeat, so that callers can retry one whose
+/// answer they did not get: each moves a volume to a state, not by a step.
 /// </summary>
 public sealed class VolumeContract(
     VolumeDbContext db,
@@ -20,34 +20,14 @@ public sealed class VolumeContract(
     VolumeExports exports,
     ILogger<VolumeContract> logger)
 {
-    public static readonly Type[] Requests =
-    [
-        typeof(CreateVolume), typeof(ReserveVolume), typeof(GetVolume), typeof(GetBackupDevice),
-        typeof(InitializeConnection), typeof(TerminateConnection), typeof(ReleaseVolume), typeof(SetVolumeMetadata), typeof(DeleteTemporaryVolume),
-    ];
-
-    public Task<object> HandleAsync(object request, CancellationToken cancellationToken) => request switch
-    {
-        CreateVolume r => CreateAsync(r, cancellationToken),
-        ReserveVolume r => ReserveAsync(r, cancellationToken),
-        GetVolume r => GetAsync(r, cancellationToken),
-        GetBackupDevice r => GetBackupDeviceAsync(r, cancellationToken),
-        InitializeConnection r => InitializeConnectionAsync(r, cancellationToken),
-        TerminateConnection r => TerminateConnectionAsync(r, cancellationToken),
-        ReleaseVolume r => ReleaseAsync(r, cancellationToken),
-        SetVolumeMetadata r => SetMetadataAsync(r, cancellationToken),
-        DeleteTemporaryVolume r => DeleteTemporaryAsync(r, cancellationToken),
-        _ => throw new ArgumentException($"{request.GetType().Name} is not a volume-service request.", nameof(request)),
-    };
-
-    private async Task<object> CreateAsync(CreateVolume request, CancellationToken cancellationToken)
+    public async Task<VolumeAnswer<VolumeDetails>> CreateAsync(CreateVolume request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         var volume = await creator.CreateAsync(request.ProjectId, request.UserId, request.SizeGb, request.Name, request.Description, null, request.AvailabilityZone, cancellationToken);
         return Details(volume);
     }
 
-    private async Task<object> ReserveAsync(ReserveVolume request, CancellationToken cancellationToken)
+    public async Task<VolumeAnswer<VolumeReserved>> ReserveAsync(ReserveVolume request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         if (request.SnapshotId is { } snapshotId && request.Purpose == VolumePurpose.Backup)
@@ -87,7 +67,7 @@ public sealed class VolumeContract(
         };
     }
 
-    private async Task<object> GetAsync(GetVolume request, CancellationToken cancellationToken)
+    public async Task<VolumeAnswer<VolumeDetails>> GetAsync(GetVolume request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         var volume = await FindAsync(request.VolumeId, request.ProjectId, cancellationToken);
@@ -100,7 +80,7 @@ public sealed class VolumeContract(
     /// up an in-use volume from a temporary volume or snapshot. Asked again for the same backup, it
     /// returns the same temporary volume.
     /// </summary>
-    private async Task<object> GetBackupDeviceAsync(GetBackupDevice request, CancellationToken cancellationToken)
+    public async Task<VolumeAnswer<BackupDevice>> GetBackupDeviceAsync(GetBackupDevice request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         var volume = await FindAsync(request.VolumeId, null, cancellationToken);
@@ -153,7 +133,7 @@ public sealed class VolumeContract(
         return new BackupDevice { DeviceVolumeId = temporary.Id, IsTemporary = true };
     }
 
-    private async Task<object> DeleteTemporaryAsync(DeleteTemporaryVolume request, CancellationToken cancellationToken)
+    public async Task<VolumeAnswer<VolumeRequestDone>> DeleteTemporaryAsync(DeleteTemporaryVolume request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         var volume = await db.Volumes.SingleOrDefaultAsync(v => v.Id == request.VolumeId && v.TemporaryForBackupId != null, cancellationToken);
@@ -182,7 +162,7 @@ public sealed class VolumeContract(
     /// (<see cref="VolumeDataApi"/>), exported to its host until it terminates the connection. A request
     /// without a connector (an older sender) gets the file path as this service sees it, as before connectors.
     /// </summary>
-    private async Task<object> InitializeConnectionAsync(InitializeConnection request, CancellationToken cancellationToken)
+    public async Task<VolumeAnswer<VolumeConnection>> InitializeConnectionAsync(InitializeConnection request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         var volume = await FindAsync(request.VolumeId, null, cancellationToken);
@@ -215,7 +195,7 @@ public sealed class VolumeContract(
         return new VolumeConnection { VolumeId = volume.Id, DriverVolumeType = DriverVolumeTypes.Http, Path = VolumeDataApi.PathOf(volume.Id, request.Host), SizeBytes = size };
     }
 
-    private async Task<object> TerminateConnectionAsync(TerminateConnection request, CancellationToken cancellationToken)
+    public async Task<VolumeAnswer<VolumeRequestDone>> TerminateConnectionAsync(TerminateConnection request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         exports.Remove(request.VolumeId, request.Host);
@@ -223,7 +203,7 @@ public sealed class VolumeContract(
         return volume is null ? NotFound(request.VolumeId) : new VolumeRequestDone { VolumeId = volume.Id, Status = volume.Status };
     }
 
-    private async Task<object> ReleaseAsync(ReleaseVolume request, CancellationToken cancellationToken)
+    public async Task<VolumeAnswer<VolumeRequestDone>> ReleaseAsync(ReleaseVolume request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         if (request.SnapshotId is { } snapshotId)
@@ -236,7 +216,7 @@ public sealed class VolumeContract(
         return volume is null ? NotFound(request.VolumeId) : new VolumeRequestDone { VolumeId = volume.Id, Status = volume.Status };
     }
 
-    private async Task<object> SetMetadataAsync(SetVolumeMetadata request, CancellationToken cancellationToken)
+    public async Task<VolumeAnswer<VolumeRequestDone>> SetMetadataAsync(SetVolumeMetadata request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         var volume = await db.Volumes.SingleOrDefaultAsync(v => v.Id == request.VolumeId && !v.Deleted, cancellationToken);

@@ -15,7 +15,7 @@ namespace BackupPlatform.VolumeService;
 /// </summary>
 public static class VolumeDataApi
 {
-    public const string Prefix = VolumeContractHttp.PathPrefix + "connections/";
+    public const string Prefix = "/internal/v2/connections/";
 
     /// <summary>A connection's path, relative to the volume service's base URL: the Path of an "http" connection.</summary>
     public static string PathOf(Guid volumeId, string host) => $"{Prefix}{volumeId}/{Uri.EscapeDataString(host)}";

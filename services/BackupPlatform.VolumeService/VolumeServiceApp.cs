@@ -1,24 +1,21 @@
 using BackupPlatform.Hosting;
 using BackupPlatform.Hosting.Http;
 using BackupPlatform.Hosting.Telemetry;
-using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BackupPlatform.VolumeService;
 
-/// <summary>The reference volume service: file-backed volumes over HTTP, and the volume-service contract on the bus.</summary>
+/// <summary>
+/// The reference volume service: file-backed volumes over HTTP, and the volume-service contract over
+/// HTTP (<see cref="VolumeContractApi"/>). It takes no part in the bus: nothing it does waits for RabbitMQ.
+/// </summary>
 public static class VolumeServiceApp
 {
-    public static readonly BusParticipant Bus = new(
-        bus => bus.AddConsumer<VolumeContractConsumer>(),
-        (context, endpoints) => endpoints.ReceiveEndpoint(QueueNames.VolumeService, e => e.ConfigureConsumer<VolumeContractConsumer>(context)),
-        "volume-service");
-
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddBackupPlatformTelemetry("backupplatform-volume-service");
         builder.Services.AddVolumeService(builder.Configuration);
-        builder.Services.AddBackupPlatformBus(builder.Configuration, Bus);
         var app = builder.Build();
         app.UseCinderApi();
         app.MapHealth();
@@ -30,9 +27,11 @@ public static class VolumeServiceApp
         return app;
     }
 
-    /// <summary>Everything but the bus, so that the all-in-one can put this service's consumers on its one bus.</summary>
+    /// <summary>The service's parts, also for the all-in-one (which maps them on its own host).</summary>
     public static IServiceCollection AddVolumeService(this IServiceCollection services, IConfiguration configuration)
     {
+        // The service token its internal endpoints require (the all-in-one registers its own first).
+        services.TryAddSingleton(VolumeServiceClientOptions.Read(configuration));
         var options = configuration.GetSection(VolumeServiceOptions.Section).Get<VolumeServiceOptions>() ?? new VolumeServiceOptions();
         services.AddSingleton(options);
         services.AddSingleton<VolumeFiles>();

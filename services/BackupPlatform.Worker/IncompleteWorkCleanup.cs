@@ -2,7 +2,6 @@ using BackupPlatform.Data;
 using BackupPlatform.Hosting;
 using BackupPlatform.Storage.Engine;
 using BackupPlatform.Storage.Stores;
-using MassTransit;
 
 namespace BackupPlatform.Worker;
 
@@ -14,7 +13,6 @@ namespace BackupPlatform.Worker;
 /// </summary>
 internal sealed class IncompleteWorkCleanup(
     IServiceScopeFactory scopes,
-    IBusControl bus,
     WorkerOptions worker,
     OperationSlots slots,
     IObjectStore store,
@@ -26,13 +24,6 @@ internal sealed class IncompleteWorkCleanup(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Ending a backup releases its volume through the volume service: wait for the bus.
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (bus.CheckHealth().Status != BusHealthStatus.Healthy && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200, stoppingToken);
-        }
-
         await using var scope = scopes.CreateAsyncScope();
         var stranded = scope.ServiceProvider.GetRequiredService<StrandedBackups>();
         // Only what was begun before this process started: anything newer is this process's own work.

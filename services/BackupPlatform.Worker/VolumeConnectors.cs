@@ -18,7 +18,7 @@ public sealed class VolumeConnectors(
     VolumeConnectors.Settings settings,
     ILogger<VolumeConnectors> logger)
 {
-    public const string DataClientName = "volume-data";
+    public const string DataClientName = VolumeDataClient.Name;
 
     /// <summary>The connector properties sent with InitializeConnection; the marker is read each time, so a directory mounted later counts.</summary>
     public VolumeConnector Properties()
@@ -44,12 +44,7 @@ public sealed class VolumeConnectors(
             case DriverVolumeTypes.File:
                 return forWriting ? FileVolumeDevice.OpenWrite(connection.Path, connection.SizeBytes) : FileVolumeDevice.OpenRead(connection.Path, connection.SizeBytes);
             case DriverVolumeTypes.Http:
-                if (string.IsNullOrEmpty(volumeService.Url))
-                {
-                    throw new InvalidOperationException($"The volume service connected volume {connection.VolumeId} over HTTP, but {VolumeServiceClientOptions.Section}:Url is not set on this worker.");
-                }
-
-                return new HttpVolumeDevice(httpClients.CreateClient(DataClientName), new Uri(new Uri(volumeService.Url), connection.Path), connection.SizeBytes);
+                return new HttpVolumeDevice(httpClients.CreateClient(DataClientName), new Uri(volumeService.BaseAddress(), connection.Path), connection.SizeBytes);
             default:
                 throw new InvalidOperationException($"The volume service connected volume {connection.VolumeId} through a {connection.DriverVolumeType} connection, which this worker has no connector for.");
         }

@@ -60,18 +60,12 @@ public static class WorkerApp
         services.AddSingleton(engine);
         services.AddSingleton<OperationSlots>();
         services.AddSingleton<DrainDeadline>();
+        services.AddVolumeServiceClient(configuration);
+        services.TryAddScoped<StrandedBackups>();
         services.AddScoped<BackupManager>();
         services.AddSingleton(VolumeConnectors.Settings.From(configuration));
         services.AddSingleton<VolumeConnectors>();
-        var volumeService = configuration.GetSection(VolumeServiceClientOptions.Section).Get<VolumeServiceClientOptions>() ?? new VolumeServiceClientOptions();
-        services.AddHttpClient(VolumeConnectors.DataClientName, client =>
-        {
-            client.Timeout = TimeSpan.FromMinutes(2);
-            if (!string.IsNullOrEmpty(volumeService.ServiceToken))
-            {
-                client.DefaultRequestHeaders.Add(VolumeContractHttp.TokenHeader, volumeService.ServiceToken);
-            }
-        });
+        services.AddVolumeDataClient();
         services.AddScoped<FailedBackupRearm>();
         services.TryAddScoped<Hosting.Journal.ConsumeNote>();
         services.AddSingleton<BackupNotifier>();

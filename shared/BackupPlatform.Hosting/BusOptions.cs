@@ -11,9 +11,6 @@ public sealed class BusOptions
     /// <summary>amqp://user:password@host:port/vhost</summary>
     public string RabbitMqUri { get; set; } = "amqp://guest:guest@127.0.0.1:5672/";
 
-    /// <summary>How long a request to another service (the volume service) waits for its answer.</summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
     /// <summary>
     /// RabbitMQ's management HTTP API (http://host:15672/), which the admin tool asks for the error
     /// queues; by default the broker's host on port 15672 with the same credentials.

@@ -1,9 +1,7 @@
-using BackupPlatform.Contracts.Volume.V2;
 using BackupPlatform.Hosting.Journal;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BackupPlatform.Hosting;
 
@@ -21,18 +19,6 @@ public static class BusSetup
             {
                 participant.Register(bus);
             }
-
-            var volumeService = QueueNames.Address(QueueNames.VolumeService);
-            var timeout = RequestTimeout.After(ms: (int)options.RequestTimeout.TotalMilliseconds);
-            bus.AddRequestClient<ReserveVolume>(volumeService, timeout);
-            bus.AddRequestClient<GetVolume>(volumeService, timeout);
-            bus.AddRequestClient<CreateVolume>(volumeService, timeout);
-            bus.AddRequestClient<GetBackupDevice>(volumeService, timeout);
-            bus.AddRequestClient<InitializeConnection>(volumeService, timeout);
-            bus.AddRequestClient<TerminateConnection>(volumeService, timeout);
-            bus.AddRequestClient<ReleaseVolume>(volumeService, timeout);
-            bus.AddRequestClient<SetVolumeMetadata>(volumeService, timeout);
-            bus.AddRequestClient<DeleteTemporaryVolume>(volumeService, timeout);
 
             void Endpoints(IBusRegistrationContext context, IBusFactoryConfigurator configurator)
             {
@@ -63,11 +49,6 @@ public static class BusSetup
                     throw new InvalidOperationException($"Unknown bus transport '{options.Transport}': use rabbitmq or inmemory.");
             }
         });
-        var volumeService = configuration.GetSection(VolumeServiceClientOptions.Section).Get<VolumeServiceClientOptions>() ?? new VolumeServiceClientOptions();
-        services.TryAddSingleton(volumeService);
-        services.AddHttpClient(VolumeServiceClient.HttpClientName, client => client.Timeout = options.RequestTimeout);
-        services.AddScoped<VolumeServiceClient>();
-        services.AddScoped<StrandedBackups>();
         return services;
     }
 }

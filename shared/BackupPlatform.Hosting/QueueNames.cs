@@ -4,7 +4,6 @@ namespace BackupPlatform.Hosting;
 public static class QueueNames
 {
     public const string Scheduler = "backup-scheduler";
-    public const string VolumeService = "volume-service";
 
     /// <summary>Each worker host has its own queue, so the scheduler decides which host does the work.</summary>
     public static string Worker(string host) => $"backup-worker.{host}";

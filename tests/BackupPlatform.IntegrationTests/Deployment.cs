@@ -23,7 +23,7 @@ public sealed class Deployment : IAsyncDisposable
     public const string Project = "0123456789abcdef0123456789abcdef";
     public const string WorkerHost = "worker-a";
     public const long GiB = 1024L * 1024 * 1024;
-    public const string ServiceToken = "integration-test-service-token";
+    private const string ServiceToken = "integration-test-service-token";
 
     private readonly string _postgres;
     private readonly string _rabbit;
@@ -31,6 +31,7 @@ public sealed class Deployment : IAsyncDisposable
     private readonly Dictionary<string, WebApplication> _workers = [];
     private readonly List<System.Diagnostics.Process> _processes = [];
     private readonly string[] _settings;
+    private string _volumeServiceUrl = string.Empty;
 
     private Deployment(string postgres, string rabbit, string virtualHost, string[] settings)
     {
@@ -83,12 +84,10 @@ public sealed class Deployment : IAsyncDisposable
             "--BackupPlatform:Volumes:AdditionalZones:0=az1",
             "--BackupPlatform:Volumes:AdditionalZones:1=az2",
             $"--BackupPlatform:VolumeService:ServiceToken={ServiceToken}");
-        // The API reaches the volume service over HTTP, as in production: it then accepts work while the broker is down.
-        deployment.ApiHost = await deployment.StartHostAsync(
-            ApiApp.Create,
-            $"--BackupPlatform:VolumeService:Url={Address(volumes)}",
-            $"--BackupPlatform:VolumeService:ServiceToken={ServiceToken}");
-        deployment.SchedulerHost = await deployment.StartHostAsync(SchedulerApp.Create, "--BackupPlatform:Scheduler:NoHostGracePeriod=00:00:30");
+        // Every other service calls it over HTTP on the port it listens on, as in production.
+        deployment._volumeServiceUrl = Address(volumes);
+        deployment.ApiHost = await deployment.StartHostAsync(ApiApp.Create, deployment.VolumeServiceArgs);
+        deployment.SchedulerHost = await deployment.StartHostAsync(SchedulerApp.Create, [.. deployment.VolumeServiceArgs, "--BackupPlatform:Scheduler:NoHostGracePeriod=00:00:30"]);
         deployment.Api = Client(deployment.ApiHost);
         deployment.AdminApi = Client(deployment.ApiHost, "admin");
         deployment.Volumes = Client(volumes);
@@ -102,10 +101,15 @@ public sealed class Deployment : IAsyncDisposable
 
     public string VolumesPath => Path.Combine(Root, "volumes");
 
+    /// <summary>How the API, the scheduler and the workers reach the volume service.</summary>
+    public string[] VolumeServiceArgs =>
+        [$"--BackupPlatform:VolumeService:Url={_volumeServiceUrl}", $"--BackupPlatform:VolumeService:ServiceToken={ServiceToken}"];
+
     /// <summary>The arguments a worker of this deployment runs with, in-process or as its own process.</summary>
     public string[] WorkerArgs(string host, string zone, params string[] extra) =>
     [
         .. CommonArgs,
+        .. VolumeServiceArgs,
         $"--BackupPlatform:Worker:Host={host}",
         $"--BackupPlatform:Worker:AvailabilityZone={zone}",
         "--BackupPlatform:Worker:HeartbeatInterval=00:00:01",
@@ -300,10 +304,7 @@ public sealed class Deployment : IAsyncDisposable
     /// <summary>A second API host on the same database and broker, with its own settings (e.g. another auth mode); its address.</summary>
     public async Task<Uri> StartExtraApiAsync(params string[] extra)
     {
-        var volumes = Address(_hosts.First());
-        var host = await StartHostAsync(
-            ApiApp.Create,
-            [$"--BackupPlatform:VolumeService:Url={volumes}", $"--BackupPlatform:VolumeService:ServiceToken={ServiceToken}", .. extra]);
+        var host = await StartHostAsync(ApiApp.Create, [.. VolumeServiceArgs, .. extra]);
         return new Uri(Address(host));
     }
 

@@ -21,12 +21,7 @@ public sealed class NetworkConnectorTests
         using var spans = new ConnectorSpans();
         await using var deployment = await Deployment.StartAsync(withWorker: false);
         // Its own Volumes:Path holds no marker (it does not exist): this worker is on another node as far as the volumes go.
-        await deployment.StartWorkerAsync(
-            RemoteHost,
-            "az1",
-            $"--BackupPlatform:Volumes:Path={Path.Combine(deployment.Root, "not-mounted")}",
-            $"--BackupPlatform:VolumeService:Url={deployment.Volumes.BaseAddress}",
-            $"--BackupPlatform:VolumeService:ServiceToken={Deployment.ServiceToken}");
+        await deployment.StartWorkerAsync(RemoteHost, "az1", $"--BackupPlatform:Volumes:Path={Path.Combine(deployment.Root, "not-mounted")}");
         await deployment.StartWorkerAsync(Deployment.WorkerHost, "nova");
 
         var payload = new byte[PayloadBytes];

@@ -58,10 +58,12 @@ public sealed class TracingTests(ITestOutputHelper output)
         Assert.Contains(trace, s => Tag(s, "messaging.masstransit.consumer_type") == "BackupPlatform.Scheduler.BackupRoutingConsumer");
         var worker = Assert.Single(trace, s => Tag(s, "messaging.masstransit.consumer_type") == "BackupPlatform.Worker.BackupCommandConsumer");
 
-        // Volume service: the API's reservation over HTTP and the worker's calls over the bus.
-        var reserve = Assert.Single(trace, s => s.Source.Name == "System.Net.Http" && Tag(s, "url.full") == new Uri(deployment.Volumes.BaseAddress!, "/internal/v2/ReserveVolume").ToString());
+        // Volume service: the API's reservation and the worker's calls, all over HTTP.
+        var reserve = Assert.Single(trace, s => s.Source.Name == "System.Net.Http" && Tag(s, "url.full") == new Uri(deployment.Volumes.BaseAddress!, "/internal/v2/reserve-volume").ToString());
         Assert.Contains(trace, s => s.Source.Name == "Microsoft.AspNetCore" && s.ParentSpanId == reserve.SpanId);
-        Assert.Contains(trace, s => Tag(s, "messaging.masstransit.consumer_type") == "BackupPlatform.VolumeService.VolumeContractConsumer" && Tag(s, "peer.address")!.StartsWith("GetBackupDevice/", StringComparison.Ordinal));
+        var device = Assert.Single(trace, s => s.Source.Name == "System.Net.Http" && Tag(s, "url.full") == new Uri(deployment.Volumes.BaseAddress!, "/internal/v2/get-backup-device").ToString());
+        Assert.True(IsUnder(device, worker, trace), "the worker's volume call is not under its consume");
+        Assert.Contains(trace, s => s.Source.Name == "Microsoft.AspNetCore" && s.ParentSpanId == device.SpanId);
 
         // The engine: one span for the backup, one per stage, under the worker's consume.
         var write = Assert.Single(trace, s => s.Source.Name == "BackupPlatform.Storage" && s.DisplayName == "backup write");

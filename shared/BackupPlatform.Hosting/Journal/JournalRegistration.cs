@@ -11,7 +11,7 @@ public static class JournalRegistration
     /// <summary>
     /// The journal's writer, retention and bus observers. Call before AddMassTransit, so that the
     /// writer stops after the bus and records its last messages. Every service writes to the shared
-    /// backup database, so a service that does not use it otherwise (the volume service) gets it here.
+    /// backup database, which the service registers here if it has not already.
     /// </summary>
     public static JournalOptions? AddMessageJournal(this IServiceCollection services, IConfiguration configuration, string service)
     {

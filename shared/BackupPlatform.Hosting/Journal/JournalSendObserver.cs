@@ -3,7 +3,7 @@ using MassTransit;
 
 namespace BackupPlatform.Hosting.Journal;
 
-/// <summary>Journals every message this process sends (commands, volume-service requests and their responses).</summary>
+/// <summary>Journals every message this process sends (commands to the scheduler and the workers).</summary>
 public sealed class JournalSendObserver(MessageJournal journal) : ISendObserver
 {
     public Task PreSend<T>(SendContext<T> context)

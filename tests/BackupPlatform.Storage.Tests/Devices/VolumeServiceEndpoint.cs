@@ -73,19 +73,15 @@ public sealed class VolumeServiceEndpoint : IAsyncLifetime
 
     /// <summary>The volume contract's InitializeConnection over HTTP, from a host with the given connector.</summary>
     public Task<VolumeConnection> ConnectAsync(Guid volumeId, string host, VolumeConnector? connector) =>
-        RequestAsync<VolumeConnection>(new InitializeConnection { VolumeId = volumeId, Host = host, Connector = connector });
+        RequestAsync<VolumeConnection>(VolumeContractHttp.InitializeConnection, new InitializeConnection { VolumeId = volumeId, Host = host, Connector = connector });
 
     public Task<VolumeRequestDone> DisconnectAsync(Guid volumeId, string host) =>
-        RequestAsync<VolumeRequestDone>(new TerminateConnection { VolumeId = volumeId, Host = host });
+        RequestAsync<VolumeRequestDone>(VolumeContractHttp.TerminateConnection, new TerminateConnection { VolumeId = volumeId, Host = host });
 
-    private async Task<TAnswer> RequestAsync<TAnswer>(object request)
+    private async Task<TAnswer> RequestAsync<TAnswer>(string route, object request)
     {
-        var response = await Service.PostAsync(
-            VolumeContractHttp.PathPrefix + request.GetType().Name,
-            JsonContent.Create(request, request.GetType(), options: VolumeContractHttp.Json));
+        var response = await Service.PostAsync(route, JsonContent.Create(request, request.GetType(), options: VolumeContractHttp.Json));
         response.EnsureSuccessStatusCode();
-        var answer = (await response.Content.ReadFromJsonAsync<VolumeContractHttp.Answer>(VolumeContractHttp.Json))!;
-        Assert.Equal(typeof(TAnswer).Name, answer.Type);
-        return answer.Message.Deserialize<TAnswer>(VolumeContractHttp.Json)!;
+        return (await response.Content.ReadFromJsonAsync<TAnswer>(VolumeContractHttp.Json))!;
     }
 }
