@@ -42,7 +42,7 @@ curl -sf "$url/alive" >/dev/null || { echo "volume service did not start:"; cat 
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 volume() { curl -sf -H "X-Auth-Token: bench:$project" -H 'Content-Type: application/json' -d "{\"volume\":{\"size\":$size}}" "$url/v3/$project/volumes" | json "['volume']['id']"; }
 # InitializeConnection from a host that reports no volumes marker: the volume service answers with its HTTP data path.
-XX
+connect() { curl -sf -H "X-Service-Token: $token" -H 'Content-Type: application/json' -d "{\"volumeId\":\"$1\",\"host\":\"bench\",\"connector\":{}}" "$url/internal/v2/initialize-connection" | json "['path']"; }
 source_volume=$(volume) target_volume=$(volume)
 cp --sparse=always "$vol" "$dir/service/volumes/$source_volume.img"
 source_url=$url$(connect "$source_volume") target_url=$url$(connect "$target_volume")
