@@ -63,6 +63,9 @@ public static class WorkerApp
         services.AddVolumeServiceClient(configuration);
         services.TryAddScoped<StrandedBackups>();
         services.AddScoped<BackupManager>();
+        services.AddSingleton(VolumeConnectors.Settings.From(configuration));
+        services.AddSingleton<VolumeConnectors>();
+        services.AddVolumeDataClient();
         services.AddScoped<FailedBackupRearm>();
         services.TryAddScoped<Hosting.Journal.ConsumeNote>();
         services.AddSingleton<BackupNotifier>();

@@ -31,8 +31,9 @@ public sealed class VolumeServiceClient(HttpClient http)
     public Task<BackupDevice> GetBackupDeviceAsync(Guid volumeId, Guid backupId, Guid? snapshotId, CancellationToken cancellationToken) =>
         CallAsync<BackupDevice>(VolumeContractHttp.GetBackupDevice, new GetBackupDevice { VolumeId = volumeId, BackupId = backupId, SnapshotId = snapshotId }, cancellationToken);
 
-    public Task<VolumeConnection> InitializeConnectionAsync(Guid volumeId, string host, CancellationToken cancellationToken) =>
-        CallAsync<VolumeConnection>(VolumeContractHttp.InitializeConnection, new InitializeConnection { VolumeId = volumeId, Host = host }, cancellationToken);
+    /// <param name="connector">What the host can reach (os-brick's connector properties): the answer's driver type follows from it.</param>
+    public Task<VolumeConnection> InitializeConnectionAsync(Guid volumeId, string host, VolumeConnector? connector, CancellationToken cancellationToken) =>
+        CallAsync<VolumeConnection>(VolumeContractHttp.InitializeConnection, new InitializeConnection { VolumeId = volumeId, Host = host, Connector = connector }, cancellationToken);
 
     public Task<VolumeRequestDone> TerminateConnectionAsync(Guid volumeId, string host, CancellationToken cancellationToken) =>
         CallAsync<VolumeRequestDone>(VolumeContractHttp.TerminateConnection, new TerminateConnection { VolumeId = volumeId, Host = host }, cancellationToken);

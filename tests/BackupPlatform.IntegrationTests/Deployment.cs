@@ -116,6 +116,8 @@ public sealed class Deployment : IAsyncDisposable
         // A test that ends with work in flight does not wait the production drain out (WorkerShutdownTests sets its own).
         "--BackupPlatform:Worker:ShutdownDrainTimeout=00:00:05",
         $"--BackupPlatform:Store:Posix:Path={StorePath}",
+        // Co-located with the volume service: the worker finds its marker there and gets file connections.
+        $"--BackupPlatform:Volumes:Path={VolumesPath}",
         .. extra,
     ];
 
