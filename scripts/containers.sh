@@ -6,7 +6,8 @@
 # aspnet:10.0 from this machine's .NET, postgres:15 and rabbitmq:3.13-management from Debian's PostgreSQL 15
 # and RabbitMQ 3.10), and the Docker API on a private socket (not /var/run/docker.sock, which other tools on a
 # shared machine would pick up). Idempotent; a machine with Docker needs none of this.
-#   scripts/containers.sh start     installs, builds what is missing, serves the API; prints the env lines
+#   scripts/containers.sh start [swift]   installs, builds what is missing (with swift: a Swift stand-in too),
+#                                   serves the API; prints the env lines
 #   eval "$(scripts/containers.sh --env)"    CONTAINERS_CONF, DOCKER_HOST, ... for docker-compose/dotnet test
 #   scripts/containers.sh stop      stops the API service and the healthcheck runner (images stay)
 # Fresh machine: about 3 minutes (packages, debootstrap, four images); later runs: about a second.
@@ -21,6 +22,18 @@ stop() {
   for f in "$WORK"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; rm -f "$f"; done
   rm -f "$SOCK"
 }
+# A Docker engine that already answers (DOCKER_HOST, or /var/run/docker.sock) is used as it is.
+docker_engine() {
+  case "${DOCKER_HOST:-}" in
+    "") curl -fs --unix-socket /var/run/docker.sock http://d/_ping >/dev/null 2>&1;;
+    "unix://$SOCK") return 1;;
+    unix://*) curl -fs --unix-socket "${DOCKER_HOST#unix://}" http://d/_ping >/dev/null 2>&1;;
+    *) return 0;;
+  esac
+}
+if [ "${1:-start}" != stop ] && [ "${1:-start}" != --stop ] && docker_engine; then
+  echo "# a Docker engine answers (${DOCKER_HOST:-/var/run/docker.sock}): nothing to set up"; exit 0
+fi
 case "${1:-start}" in
   --env) env_lines; exit 0;;
   stop|--stop) stop; exit 0;;
@@ -72,6 +85,11 @@ if ! podman image exists mcr.microsoft.com/dotnet/aspnet:10.0; then
   context aspnet; mkdir -p "$WORK/aspnet/dotnet"
   cp -a "$dotnet_root/dotnet" "$dotnet_root/host" "$dotnet_root/shared" "$WORK/aspnet/dotnet/"
   podman build -q -t mcr.microsoft.com/dotnet/aspnet:10.0 "$WORK/aspnet"; rm -rf "${WORK:?}/aspnet"
+fi
+# Swift (docker-compose.yml's profile swift) only when asked: `start swift`.
+if [ "${2:-}" = swift ] && ! podman image exists docker.io/openstackswift/saio:latest; then
+  context swift; cp "$HERE/../swift.sh" "$WORK/swift/"
+  podman build -q -t docker.io/openstackswift/saio:latest "$WORK/swift"; rm -rf "${WORK:?}/swift"
 fi
 for img in postgres:postgres:15 rabbitmq:rabbitmq:3.13-management; do
   dir=${img%%:*}; name=docker.io/library/${img#*:}

@@ -23,6 +23,7 @@ public sealed class ComposeStackTests(ITestOutputHelper output) : IAsyncLifetime
     private const string ComposeProject = "bp-compose-test";
     private const string Project = "0123456789abcdef0123456789abcdef";
     private const long GiB = 1L << 30;
+    private const string AllInOnePort = "20876";
     private static readonly string Root = FindRoot();
     private readonly HttpClient _api = new() { BaseAddress = new Uri($"http://127.0.0.1:8776/v3/{Project}/"), Timeout = TimeSpan.FromMinutes(5) };
     private readonly List<string> _timings = [];
@@ -36,7 +37,7 @@ public sealed class ComposeStackTests(ITestOutputHelper output) : IAsyncLifetime
             ?? throw new InvalidOperationException("No container engine answers: run scripts/containers.sh start, then eval \"$(scripts/containers.sh --env)\" (or start Docker).");
         _docker = endpoint.GetDockerClientBuilder(Guid.NewGuid()).Build();
         _api.DefaultRequestHeaders.Add("X-Auth-Token", $"admin:{Project}");
-        await ComposeAsync(TimeSpan.FromMinutes(3), "down", "-v", "--remove-orphans");
+        await ComposeAsync(TimeSpan.FromMinutes(3), "--profile", "all-in-one", "down", "-v", "--remove-orphans");
     }
 
     public async Task DisposeAsync()
@@ -48,7 +49,7 @@ public sealed class ComposeStackTests(ITestOutputHelper output) : IAsyncLifetime
 
         if (Environment.GetEnvironmentVariable("BP_KEEP_COMPOSE_STACK") != "1")
         {
-            await ComposeAsync(TimeSpan.FromMinutes(3), "down", "-v", "--remove-orphans");
+            await ComposeAsync(TimeSpan.FromMinutes(3), "--profile", "all-in-one", "down", "-v", "--remove-orphans");
         }
 
     }
@@ -62,11 +63,18 @@ public sealed class ComposeStackTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Compose_stack_backs_up_and_restores_scales_out_survives_a_worker_kill_and_keeps_backups_across_down_and_up()
     {
-        await TimedAsync("build", () => ComposeAsync(TimeSpan.FromMinutes(20), "build"));
+        await TimedAsync("build", () => ComposeAsync(TimeSpan.FromMinutes(20), "--profile", "all-in-one", "build"));
         await TimedAsync("up", async () =>
         {
             await ComposeAsync(TimeSpan.FromMinutes(5), "up", "-d");
             await WaitForHostsAsync("nova", 1);
+        });
+
+        // The all-in-one image: non-root on a read-only root, its SQLite database and data in a fresh volume.
+        await TimedAsync("all-in-one up", async () =>
+        {
+            await ComposeAsync(TimeSpan.FromMinutes(3), "--profile", "all-in-one", "up", "-d", "--no-deps", "all-in-one");
+            await WaitForHealthAsync(new Uri($"http://127.0.0.1:{AllInOnePort}/health"));
         });
 
         // A byte-identical backup and restore through the API, by a worker on the volume service's filesystem.
@@ -248,6 +256,34 @@ public sealed class ComposeStackTests(ITestOutputHelper output) : IAsyncLifetime
         return up;
     }
 
+    private static async Task WaitForHealthAsync(Uri health)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        var last = "no answer";
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var response = await client.GetAsync(health);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                last = e.Message;
+            }
+
+            await Task.Delay(1000);
+        }
+
+        Assert.Fail($"{health}: {last}");
+    }
+
     private async Task SetHostEnabledAsync(string host, bool enabled) =>
         await PutAsync($"os-services/{(enabled ? "enable" : "disable")}", new { host, binary = "cinder-backup" });
 
@@ -352,6 +388,7 @@ public sealed class ComposeStackTests(ITestOutputHelper output) : IAsyncLifetime
     private static async Task ComposeAsync(TimeSpan timeout, params string[] arguments)
     {
         var start = new ProcessStartInfo("docker-compose") { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["ALL_IN_ONE_PORT"] = AllInOnePort;
         foreach (var argument in new[] { "-p", ComposeProject, "-f", Path.Combine(Root, "docker-compose.yml") }.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
