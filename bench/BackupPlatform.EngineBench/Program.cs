@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BackupPlatform.Storage.Devices;
 using BackupPlatform.Storage.Engine;
 using BackupPlatform.Storage.Stores;
 
@@ -6,6 +7,8 @@ using BackupPlatform.Storage.Stores;
 //   backup  STORE CONTAINER VOLUME BACKUP_ID [PARENT_ID]   (an incremental follows its parent; prints seconds, MB/s of volume size, bytes uploaded)
 //   restore STORE CONTAINER TARGET BACKUP_ID SIZE
 // STORE is posix:DIR or swift (SWIFT_AUTH_URL, SWIFT_USER, SWIFT_KEY from the environment).
+// VOLUME and TARGET are files, or the URL of a volume service's HTTP connection (bench/connector.sh): the HTTP
+// connector then reads and writes, with the service token from BP_SERVICE_TOKEN and the volume's size from BP_DEVICE_SIZE.
 // Engine settings come from BP_CHUNK_SIZE, BP_PACK_SIZE, BP_PACK_UPLOADS, BP_COMPRESSION, BP_PARALLELISM, BP_DEDUP_TABLE_ENTRIES,
 // BP_ENCRYPTION_KEY (base64, 32 bytes) when set.
 if (args.Length < 4)
@@ -39,9 +42,10 @@ switch (args[0])
 {
     case "backup":
     {
-        var size = new FileInfo(args[3]).Length;
+        await using var device = OpenDevice(args[3], forWriting: false);
+        var size = device.Size;
         var result = await new BackupWriter(store, options).WriteAsync(
-            new BackupRequest { BackupId = backupId, VolumeId = Guid.Empty, DevicePath = args[3], SizeBytes = size, Container = container, ParentBackupId = args.Length > 5 ? Guid.Parse(args[5]) : null },
+            new BackupRequest { BackupId = backupId, VolumeId = Guid.Empty, Device = device, SizeBytes = size, Container = container, ParentBackupId = args.Length > 5 ? Guid.Parse(args[5]) : null },
             CancellationToken.None);
         var seconds = watch.Elapsed.TotalSeconds;
         Console.WriteLine($"seconds={seconds:F2} mbps={size / 1e6 / seconds:F0} uploaded={result.BytesUploaded} chunks={result.ChunkCount} zero={result.ZeroChunks} deduped={result.DedupedChunks} objects={result.ObjectsWritten}");
@@ -51,15 +55,18 @@ switch (args[0])
     case "restore":
     {
         var size = long.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture);
-        using (var target = File.Create(args[3]))
+        if (!IsUrl(args[3]))
         {
+            using var target = File.Create(args[3]);
             target.SetLength(size);
         }
+
+        await using var device = OpenDevice(args[3], forWriting: true);
 
         // When the last byte reached the page cache; the rest of the time is the final flush to disk.
         var written = TimeSpan.Zero;
         var progress = new InlineProgress(done => written = done == size ? watch.Elapsed : written);
-        await new BackupRestorer(store, options).RestoreAsync(container, backupId, args[3], targetIsNew: true, progress, CancellationToken.None);
+        await new BackupRestorer(store, options).RestoreAsync(container, backupId, device, targetIsNew: true, progress, CancellationToken.None);
         var seconds = watch.Elapsed.TotalSeconds;
         Console.WriteLine($"seconds={seconds:F2} mbps={size / 1e6 / seconds:F0} written_by={written.TotalSeconds:F2}s flush={seconds - written.TotalSeconds:F2}s");
         break;
@@ -72,6 +79,21 @@ switch (args[0])
 
 (driver as IDisposable)?.Dispose();
 return 0;
+
+static bool IsUrl(string device) => device.StartsWith("http://", StringComparison.Ordinal) || device.StartsWith("https://", StringComparison.Ordinal);
+
+static IVolumeDevice OpenDevice(string device, bool forWriting)
+{
+    if (!IsUrl(device))
+    {
+        return forWriting ? FileVolumeDevice.OpenWrite(device) : FileVolumeDevice.OpenRead(device);
+    }
+
+    var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+    http.DefaultRequestHeaders.Add("X-Service-Token", Environment.GetEnvironmentVariable("BP_SERVICE_TOKEN"));
+    var size = long.Parse(Environment.GetEnvironmentVariable("BP_DEVICE_SIZE") ?? throw new InvalidOperationException("BP_DEVICE_SIZE"), System.Globalization.CultureInfo.InvariantCulture);
+    return new HttpVolumeDevice(http, new Uri(device), size, Setting("BP_REQUESTS_IN_FLIGHT") ?? HttpVolumeDevice.DefaultRequestsInFlight);
+}
 
 static int? Setting(string name) =>
     Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : null;

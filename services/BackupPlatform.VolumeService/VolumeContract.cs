@@ -11,7 +11,14 @@ namespace BackupPlatform.VolumeService;
 /// (<see cref="VolumeContractConsumer"/>) and over HTTP (<see cref="VolumeContractApi"/>). Every
 /// request is safe to repeat: each moves a volume to a state, not by a step.
 /// </summary>
-public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reservations, VolumeFiles files, VolumeCreator creator)
+public sealed class VolumeContract(
+    VolumeDbContext db,
+    VolumeReservations reservations,
+    VolumeFiles files,
+    VolumeCreator creator,
+    VolumesMarker marker,
+    VolumeExports exports,
+    ILogger<VolumeContract> logger)
 {
     public static readonly Type[] Requests =
     [
@@ -157,6 +164,7 @@ public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reserv
 
         if (!volume.Deleted)
         {
+            exports.RemoveVolume(volume.Id);
             files.Delete(volume.Id);
             volume.Deleted = true;
             volume.Status = "deleted";
@@ -167,18 +175,50 @@ public sealed class VolumeContract(VolumeDbContext db, VolumeReservations reserv
         return new VolumeRequestDone { VolumeId = volume.Id, Status = volume.Status };
     }
 
+    /// <summary>
+    /// Cinder's initialize_connection: the connection info picks the worker's connector. A worker whose
+    /// connector reports this service's file-system id (<see cref="VolumesMarker"/>) opens the volume's file
+    /// under the directory where it found the marker; any other worker is given the HTTP data path
+    /// (<see cref="VolumeDataApi"/>), exported to its host until it terminates the connection. A request
+    /// without a connector (an older sender) gets the file path as this service sees it, as before connectors.
+    /// </summary>
     private async Task<object> InitializeConnectionAsync(InitializeConnection request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
         var volume = await FindAsync(request.VolumeId, null, cancellationToken);
-        return volume is null
-            ? NotFound(request.VolumeId)
-            : new VolumeConnection { VolumeId = volume.Id, DriverVolumeType = "file", Path = files.PathOf(volume.Id), SizeBytes = volume.Size * VolumeFiles.GiB };
+        if (volume is null)
+        {
+            return NotFound(request.VolumeId);
+        }
+
+        var size = volume.Size * VolumeFiles.GiB;
+        var path = files.PathOf(volume.Id);
+        if (request.Connector is not { } connector)
+        {
+            return new VolumeConnection { VolumeId = volume.Id, DriverVolumeType = DriverVolumeTypes.File, Path = path, SizeBytes = size };
+        }
+
+        if (connector.VolumesFileSystemId == marker.FileSystemId && connector.VolumesPath is { } workerRoot)
+        {
+            logger.LogInformation("Volume {VolumeId} connected to {Host} through the file connector", volume.Id, request.Host);
+            return new VolumeConnection
+            {
+                VolumeId = volume.Id,
+                DriverVolumeType = DriverVolumeTypes.File,
+                Path = Path.Combine(workerRoot, Path.GetRelativePath(files.Root, path)),
+                SizeBytes = size,
+            };
+        }
+
+        exports.Add(volume.Id, request.Host);
+        logger.LogInformation("Volume {VolumeId} exported to {Host} over the HTTP data path (the host does not see {Root})", volume.Id, request.Host, files.Root);
+        return new VolumeConnection { VolumeId = volume.Id, DriverVolumeType = DriverVolumeTypes.Http, Path = VolumeDataApi.PathOf(volume.Id, request.Host), SizeBytes = size };
     }
 
     private async Task<object> TerminateConnectionAsync(TerminateConnection request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
+        exports.Remove(request.VolumeId, request.Host);
         var volume = await FindAsync(request.VolumeId, null, cancellationToken);
         return volume is null ? NotFound(request.VolumeId) : new VolumeRequestDone { VolumeId = volume.Id, Status = volume.Status };
     }

@@ -25,6 +25,7 @@ public static class VolumeServiceApp
         app.MapVolumesApi();
         app.MapSnapshotsApi();
         app.MapVolumeContractApi();
+        app.MapVolumeDataApi();
         app.MapCinderFallback();
         return app;
     }
@@ -35,6 +36,9 @@ public static class VolumeServiceApp
         var options = configuration.GetSection(VolumeServiceOptions.Section).Get<VolumeServiceOptions>() ?? new VolumeServiceOptions();
         services.AddSingleton(options);
         services.AddSingleton<VolumeFiles>();
+        services.AddSingleton<VolumesMarker>();
+        services.AddHostedService(provider => provider.GetRequiredService<VolumesMarker>());
+        services.AddSingleton<VolumeExports>();
         services.AddScoped<VolumeReservations>();
         services.AddScoped<VolumeCreator>();
         services.AddScoped<VolumeContract>();

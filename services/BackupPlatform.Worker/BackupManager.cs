@@ -16,6 +16,7 @@ namespace BackupPlatform.Worker;
 public sealed class BackupManager(
     BackupDbContext db,
     VolumeServiceClient volumes,
+    VolumeConnectors connectors,
     IObjectStore store,
     EngineOptions engine,
     StoreOptions storeOptions,
@@ -73,22 +74,27 @@ public sealed class BackupManager(
                 await db.Backups.Where(b => b.Id == backupId).ExecuteUpdateAsync(s => s.SetProperty(b => b.TempVolumeId, temporary), cancellationToken);
             }
 
-            var connection = await volumes.InitializeConnectionAsync(device.DeviceVolumeId, worker.Host, cancellationToken);
+            var connection = await volumes.InitializeConnectionAsync(device.DeviceVolumeId, worker.Host, connectors.Properties(), cancellationToken);
             attached = true;
             writing = true;
-            var result = await new BackupWriter(store, engine).WriteAsync(
-                new BackupRequest
-                {
-                    BackupId = backupId,
-                    VolumeId = backup.VolumeId,
-                    DevicePath = connection.Path,
-                    SizeBytes = connection.SizeBytes,
-                    Container = container,
-                    VolumeMetadata = VolumeMetadataContainer.Write(volume),
-                    ParentBackupId = backup.ParentId,
-                    Progress = notifier.Progress(backupId, "backup.createprogress", connection.SizeBytes),
-                },
-                cancellationToken);
+            BackupResult result;
+            await using (var volumeDevice = connectors.Open(connection, forWriting: false))
+            {
+                result = await new BackupWriter(store, engine).WriteAsync(
+                    new BackupRequest
+                    {
+                        BackupId = backupId,
+                        VolumeId = backup.VolumeId,
+                        Device = volumeDevice,
+                        SizeBytes = connection.SizeBytes,
+                        Container = container,
+                        VolumeMetadata = VolumeMetadataContainer.Write(volume),
+                        ParentBackupId = backup.ParentId,
+                        Progress = notifier.Progress(backupId, "backup.createprogress", connection.SizeBytes),
+                    },
+                    cancellationToken);
+            }
+
             writing = false;
             await volumes.TerminateConnectionAsync(device.DeviceVolumeId, worker.Host, cancellationToken);
             attached = false;
@@ -180,7 +186,7 @@ public sealed class BackupManager(
                 throw new InvalidOperationException($"Restore backup aborted, expected volume status restoring-backup but got {volume.Status}.");
             }
 
-            var connection = await volumes.InitializeConnectionAsync(volumeId, worker.Host, watch.Token);
+            var connection = await volumes.InitializeConnectionAsync(volumeId, worker.Host, connectors.Properties(), watch.Token);
             attached = true;
             var restorer = new BackupRestorer(store, engine);
             var backupContainer = backup.Container ?? storeOptions.DefaultContainer;
@@ -190,7 +196,11 @@ public sealed class BackupManager(
             var manifest = await restorer.ReadManifestAsync(backupContainer, backupId, watch.Token);
             var metadata = VolumeMetadataContainer.ReadVolumeMetadata(restorer.ReadVolumeMetadata(manifest));
             metadata["src_backup_id"] = backupId.ToString();
-            await restorer.RestoreAsync(backupContainer, backupId, connection.Path, targetIsNew: false, notifier.Progress(backupId, "backup.restoreprogress", connection.SizeBytes), watch.Token);
+            await using (var volumeDevice = connectors.Open(connection, forWriting: true))
+            {
+                await restorer.RestoreAsync(backupContainer, backupId, volumeDevice, targetIsNew: false, notifier.Progress(backupId, "backup.restoreprogress", connection.SizeBytes), watch.Token);
+            }
+
             await volumes.SetMetadataAsync(volumeId, metadata, watch.Token);
             await volumes.TerminateConnectionAsync(volumeId, worker.Host, cancellationToken);
             attached = false;

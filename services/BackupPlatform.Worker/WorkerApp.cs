@@ -61,6 +61,17 @@ public static class WorkerApp
         services.AddSingleton<OperationSlots>();
         services.AddSingleton<DrainDeadline>();
         services.AddScoped<BackupManager>();
+        services.AddSingleton(VolumeConnectors.Settings.From(configuration));
+        services.AddSingleton<VolumeConnectors>();
+        var volumeService = configuration.GetSection(VolumeServiceClientOptions.Section).Get<VolumeServiceClientOptions>() ?? new VolumeServiceClientOptions();
+        services.AddHttpClient(VolumeConnectors.DataClientName, client =>
+        {
+            client.Timeout = TimeSpan.FromMinutes(2);
+            if (!string.IsNullOrEmpty(volumeService.ServiceToken))
+            {
+                client.DefaultRequestHeaders.Add(VolumeContractHttp.TokenHeader, volumeService.ServiceToken);
+            }
+        });
         services.AddScoped<FailedBackupRearm>();
         services.TryAddScoped<Hosting.Journal.ConsumeNote>();
         services.AddSingleton<BackupNotifier>();

@@ -27,8 +27,9 @@ public sealed class VolumeServiceClient(IServiceProvider services, VolumeService
     public Task<BackupDevice> GetBackupDeviceAsync(Guid volumeId, Guid backupId, Guid? snapshotId, CancellationToken cancellationToken) =>
         RequestAsync<GetBackupDevice, BackupDevice>(new GetBackupDevice { VolumeId = volumeId, BackupId = backupId, SnapshotId = snapshotId }, cancellationToken);
 
-    public Task<VolumeConnection> InitializeConnectionAsync(Guid volumeId, string host, CancellationToken cancellationToken) =>
-        RequestAsync<InitializeConnection, VolumeConnection>(new InitializeConnection { VolumeId = volumeId, Host = host }, cancellationToken);
+    /// <param name="connector">What the host can reach (os-brick's connector properties): the answer's driver type follows from it.</param>
+    public Task<VolumeConnection> InitializeConnectionAsync(Guid volumeId, string host, VolumeConnector? connector, CancellationToken cancellationToken) =>
+        RequestAsync<InitializeConnection, VolumeConnection>(new InitializeConnection { VolumeId = volumeId, Host = host, Connector = connector }, cancellationToken);
 
     public Task<VolumeRequestDone> TerminateConnectionAsync(Guid volumeId, string host, CancellationToken cancellationToken) =>
         RequestAsync<TerminateConnection, VolumeRequestDone>(new TerminateConnection { VolumeId = volumeId, Host = host }, cancellationToken);

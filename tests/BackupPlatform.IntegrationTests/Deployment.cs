@@ -23,7 +23,7 @@ public sealed class Deployment : IAsyncDisposable
     public const string Project = "0123456789abcdef0123456789abcdef";
     public const string WorkerHost = "worker-a";
     public const long GiB = 1024L * 1024 * 1024;
-    private const string ServiceToken = "integration-test-service-token";
+    public const string ServiceToken = "integration-test-service-token";
 
     private readonly string _postgres;
     private readonly string _rabbit;
@@ -112,6 +112,8 @@ public sealed class Deployment : IAsyncDisposable
         // A test that ends with work in flight does not wait the production drain out (WorkerShutdownTests sets its own).
         "--BackupPlatform:Worker:ShutdownDrainTimeout=00:00:05",
         $"--BackupPlatform:Store:Posix:Path={StorePath}",
+        // Co-located with the volume service: the worker finds its marker there and gets file connections.
+        $"--BackupPlatform:Volumes:Path={VolumesPath}",
         .. extra,
     ];
 

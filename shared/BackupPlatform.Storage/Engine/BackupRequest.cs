@@ -1,3 +1,5 @@
+using BackupPlatform.Storage.Devices;
+
 namespace BackupPlatform.Storage.Engine;
 
 public sealed record BackupRequest
@@ -6,8 +8,11 @@ public sealed record BackupRequest
 
     public required Guid VolumeId { get; init; }
 
-    /// <summary>The attached device to read (for the reference volume service, the volume's file).</summary>
-    public required string DevicePath { get; init; }
+    /// <summary>The attached device to read, as its connector opened it; the caller disposes of it.</summary>
+    public IVolumeDevice? Device { get; init; }
+
+    /// <summary>Without <see cref="Device"/>: a file to read (opened and closed by the writer).</summary>
+    public string? DevicePath { get; init; }
 
     public required long SizeBytes { get; init; }
 

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using BackupPlatform.Storage.Devices;
 using BackupPlatform.Storage.Stores;
-using Microsoft.Win32.SafeHandles;
 
 namespace BackupPlatform.Storage.Engine;
 
@@ -17,8 +17,6 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
 {
     /// <summary>A run is fetched with one request and written with one write: at most this many stored and plain bytes.</summary>
     private const int MaxRunBytes = 4 * 1024 * 1024;
-
-    private static readonly byte[] Zeros = new byte[1024 * 1024];
 
     public async Task<BackupManifest> ReadManifestAsync(string container, Guid backupId, CancellationToken cancellationToken)
     {
@@ -108,12 +106,21 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
     /// <param name="targetIsNew">True when the target is freshly created (all zeros): zero chunks are then left as holes.</param>
     public async Task<BackupManifest> RestoreAsync(string container, Guid backupId, string devicePath, bool targetIsNew, IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        await using var device = FileVolumeDevice.OpenWrite(devicePath);
+        return await RestoreAsync(container, backupId, device, targetIsNew, progress, cancellationToken);
+    }
+
+    /// <summary>Restores onto a device its connector opened; the caller disposes of it.</summary>
+    /// <param name="targetIsNew">True when the target is freshly created (all zeros): zero chunks are then left as holes.</param>
+    public async Task<BackupManifest> RestoreAsync(string container, Guid backupId, IVolumeDevice device, bool targetIsNew, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
         using var activity = EngineTelemetry.Source.StartActivity("backup restore");
         activity?.SetTag("backupplatform.backup_id", backupId.ToString());
         activity?.SetTag("backupplatform.container", container);
+        activity?.SetTag("backupplatform.volume.connector", device.Connector);
         try
         {
-            var manifest = await RestoreDataAsync(container, backupId, devicePath, targetIsNew, progress, cancellationToken);
+            var manifest = await RestoreDataAsync(container, backupId, device, targetIsNew, progress, cancellationToken);
             EngineTelemetry.BytesWritten.Add(manifest.SizeBytes, EngineTelemetry.Direction("restore"));
             return manifest;
         }
@@ -124,41 +131,68 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
         }
     }
 
-    private async Task<BackupManifest> RestoreDataAsync(string container, Guid backupId, string devicePath, bool targetIsNew, IProgress<long>? progress, CancellationToken cancellationToken)
+    private async Task<BackupManifest> RestoreDataAsync(string container, Guid backupId, IVolumeDevice device, bool targetIsNew, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var manifest = await ReadManifestAsync(container, backupId, cancellationToken);
         var cipher = CipherFor(manifest);
-        using var device = File.OpenHandle(devicePath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, FileOptions.Asynchronous);
-        var writeback = new DeviceWriteback(device);
+        var writing = new Queue<(Task Write, byte[] Plain)>();
         long done = 0;
-        await OrderedPipeline.RunAsync(
-            ct => RunsAsync(container, manifest, ct),
-            (run, ct) => RestoreRunAsync(container, device, run, targetIsNew, cipher, manifest.ChunkSize, ct),
-            async restored =>
-            {
-                // One writer, in volume order: the file grows sequentially, as the kernel writes fastest,
-                // instead of the parallel stage's threads contending for the file's lock at scattered offsets.
-                if (restored.Plain is { } plain)
+        try
+        {
+            await OrderedPipeline.RunAsync(
+                ct => RunsAsync(container, manifest, ct),
+                (run, ct) => RestoreRunAsync(container, device, run, targetIsNew, cipher, manifest.ChunkSize, ct),
+                async restored =>
                 {
-                    try
+                    // One writer, in volume order: the file grows sequentially, as the kernel writes fastest,
+                    // instead of the parallel stage's threads contending for the file's lock at scattered offsets.
+                    // A network device has a few writes going at once, so that their round trips overlap.
+                    if (restored.Plain is { } plain)
                     {
-                        await RandomAccess.WriteAsync(device, plain.AsMemory(0, restored.Length), restored.Offset, cancellationToken);
-                        writeback.Written(restored.Offset + restored.Length);
+                        writing.Enqueue((WriteAsync(device, plain, restored, cancellationToken), plain));
+                        while (writing.Count >= device.RequestsInFlight)
+                        {
+                            await EndWriteAsync(writing.Dequeue());
+                        }
                     }
-                    finally
-                    {
-                        ArrayPool<byte>.Shared.Return(plain);
-                    }
-                }
 
-                done += restored.Length;
-                progress?.Report(done);
-            },
-            options.EffectiveParallelism,
-            cancellationToken);
+                    done += restored.Length;
+                    progress?.Report(done);
+                },
+                options.EffectiveParallelism,
+                cancellationToken);
 
-        RandomAccess.FlushToDisk(device);
+            while (writing.TryDequeue(out var write))
+            {
+                await EndWriteAsync(write);
+            }
+        }
+        finally
+        {
+            while (writing.TryDequeue(out var abandoned))
+            {
+                await abandoned.Write.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                ArrayPool<byte>.Shared.Return(abandoned.Plain);
+            }
+        }
+
+        await device.FlushAsync(cancellationToken);
         return manifest;
+    }
+
+    private static Task WriteAsync(IVolumeDevice device, byte[] plain, RestoredRun restored, CancellationToken cancellationToken) =>
+        device.WriteAsync(plain.AsMemory(0, restored.Length), restored.Offset, cancellationToken).AsTask();
+
+    private static async Task EndWriteAsync((Task Write, byte[] Plain) write)
+    {
+        try
+        {
+            await write.Write;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(write.Plain);
+        }
     }
 
     /// <summary>Groups the streamed index into runs: adjacent zero chunks, or chunks stored back to back in one pack.</summary>
@@ -203,16 +237,13 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
         }
     }
 
-    private async Task<RestoredRun> RestoreRunAsync(string container, SafeFileHandle device, Run run, bool targetIsNew, ChunkCipher? cipher, int chunkSize, CancellationToken cancellationToken)
+    private async Task<RestoredRun> RestoreRunAsync(string container, IVolumeDevice device, Run run, bool targetIsNew, ChunkCipher? cipher, int chunkSize, CancellationToken cancellationToken)
     {
         if (run.Zero)
         {
             if (!targetIsNew)
             {
-                for (var written = 0; written < run.PlainLength; written += Zeros.Length)
-                {
-                    await RandomAccess.WriteAsync(device, Zeros.AsMemory(0, Math.Min(Zeros.Length, run.PlainLength - written)), run.VolumeOffset + written, cancellationToken);
-                }
+                await device.WriteZerosAsync(run.VolumeOffset, run.PlainLength, cancellationToken);
             }
 
             return new RestoredRun(run.VolumeOffset, null, run.PlainLength);

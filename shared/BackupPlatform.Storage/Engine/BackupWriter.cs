@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using BackupPlatform.Storage.Devices;
 using BackupPlatform.Storage.Stores;
-using Microsoft.Win32.SafeHandles;
 
 namespace BackupPlatform.Storage.Engine;
 
@@ -26,6 +26,7 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         activity?.SetTag("backupplatform.backup_id", request.BackupId.ToString());
         activity?.SetTag("backupplatform.container", container);
         activity?.SetTag("backupplatform.store", store.Name);
+        activity?.SetTag("backupplatform.volume.connector", request.Device?.Connector ?? FileVolumeDevice.ConnectorName);
         activity?.SetTag("backupplatform.encryption.key_id", cipher?.KeyId);
         await store.EnsureContainerAsync(container, cancellationToken);
 
@@ -91,7 +92,8 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         byte[] manifestBytes;
         try
         {
-            using (var device = File.OpenHandle(request.DevicePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous))
+            var device = request.Device ?? FileVolumeDevice.OpenRead(request.DevicePath ?? throw new ArgumentException("A backup request names a device or a device path.", nameof(request)), request.SizeBytes);
+            try
             {
                 await OrderedPipeline.RunAsync(
                     ct => ReadAsync(device, request.SizeBytes, options.ReadSize, chunkSize, parent, read, ct),
@@ -148,6 +150,13 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
                     options.EffectiveParallelism,
                     cancellationToken);
             }
+            finally
+            {
+                if (request.Device is null)
+                {
+                    await device.DisposeAsync();
+                }
+            }
 
             // Packs, then index, then manifest: whatever the manifest names is in the store before it is.
             var completing = StageClock.Now();
@@ -203,48 +212,67 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
     }
 
     /// <summary>
-    /// Large sequential reads; a device shorter than its declared size reads as zeros past its end, and a
-    /// piece that lies in a hole of a sparse device is not read at all.
+    /// Large sequential reads, up to the device's <see cref="IVolumeDevice.RequestsInFlight"/> at once (one
+    /// for a local file; several for a network device, whose round trips then overlap); a device shorter
+    /// than its declared size reads as zeros past its end, and a piece that lies in a hole of a sparse
+    /// device is not read at all.
     /// </summary>
-    private static async IAsyncEnumerable<Piece> ReadAsync(SafeFileHandle device, long size, int readSize, int chunkSize, ParentIndex? parent, StageClock clock, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<Piece> ReadAsync(IVolumeDevice device, long size, int readSize, int chunkSize, ParentIndex? parent, StageClock clock, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var holes = new DeviceHoles(device);
-        for (long offset = 0; offset < size; offset += readSize)
+        await using var holes = new DeviceHoles(device, cancellationToken);
+        var reading = new Queue<(int Length, Task<byte[]>? Read)>();
+        try
         {
-            var started = StageClock.Now();
-            var length = (int)Math.Min(readSize, size - offset);
-            if (holes.IsHole(offset, length))
+            var offset = 0L;
+            while (offset < size || reading.Count > 0)
             {
-                yield return new Piece(length, null, parent is null ? null : await parent.NextAsync((length + chunkSize - 1) / chunkSize));
-                continue;
-            }
-
-            var buffer = ArrayPool<byte>.Shared.Rent(length);
-            var filled = 0;
-            try
-            {
-                while (filled < length)
+                if (offset < size && reading.Count < device.RequestsInFlight)
                 {
-                    var read = await RandomAccess.ReadAsync(device, buffer.AsMemory(filled, length - filled), offset + filled, cancellationToken);
-                    if (read == 0)
-                    {
-                        buffer.AsSpan(filled, length - filled).Clear();
-                        break;
-                    }
+                    var length = (int)Math.Min(readSize, size - offset);
+                    reading.Enqueue((length, await holes.IsHoleAsync(offset, length) ? null : ReadPieceAsync(device, offset, length, clock, cancellationToken)));
+                    offset += length;
+                    continue;
+                }
 
-                    filled += read;
+                var (pieceLength, read) = reading.Dequeue();
+                var buffer = read is null ? null : await read;
+                yield return new Piece(pieceLength, buffer, parent is null ? null : await parent.NextAsync((pieceLength + chunkSize - 1) / chunkSize));
+            }
+        }
+        finally
+        {
+            // Stopped early (a failure downstream): reads already begun end before their buffers go back.
+            while (reading.TryDequeue(out var abandoned))
+            {
+                if (abandoned.Read is { } read)
+                {
+                    await ((Task)read).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    if (read.IsCompletedSuccessfully)
+                    {
+                        ArrayPool<byte>.Shared.Return(read.Result);
+                    }
                 }
             }
-            catch
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-                throw;
-            }
-
-            clock.Add(started, length);
-            var parentEntries = parent is null ? null : await parent.NextAsync((length + chunkSize - 1) / chunkSize);
-            yield return new Piece(length, buffer, parentEntries);
         }
+    }
+
+    private static async Task<byte[]> ReadPieceAsync(IVolumeDevice device, long offset, int length, StageClock clock, CancellationToken cancellationToken)
+    {
+        var started = StageClock.Now();
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var read = await device.ReadAsync(buffer.AsMemory(0, length), offset, cancellationToken);
+            buffer.AsSpan(read, length - read).Clear();
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+
+        clock.Add(started, length);
+        return buffer;
     }
 
     /// <summary>The parallel stage: zero check, naming (SHA-256, or HMAC under a key), dedup lookup, compression and sealing of one piece's chunks.</summary>

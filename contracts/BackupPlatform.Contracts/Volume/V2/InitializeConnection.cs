@@ -8,5 +8,8 @@ public sealed record InitializeConnection
     /// <summary>The worker host that will attach the volume (Cinder's connector).</summary>
     public required string Host { get; init; }
 
+    /// <summary>What the host can reach (optional): without it, a file connection, as before connectors.</summary>
+    public VolumeConnector? Connector { get; init; }
+
     public string TargetVersion { get; init; } = RpcVersion.Current;
 }

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace BackupPlatform.Storage.Engine;
+namespace BackupPlatform.Storage.Devices;
 
 /// <summary>
 /// Starts the disk writing restored data while the restore goes on. A host with a lot of memory lets
