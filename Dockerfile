@@ -63,7 +63,10 @@ ENTRYPOINT ["dotnet", "BackupPlatform.VolumeService.dll"]
 # API, scheduler, one worker and the volume service in one process: SQLite, in-memory bus, posix store and
 # volumes under /var/lib/backupplatform (one volume keeps them all): docker run -p 8776:8080 -v bp:/var/lib/backupplatform backupplatform/all-in-one
 FROM service AS all-in-one
-ENV BackupPlatform__Database__ConnectionString="Data Source=/var/lib/backupplatform/backupplatform.db" \
+# Its own address (the all-in-one listens on 127.0.0.1:8776 unless told otherwise, and calls itself there).
+ENV ASPNETCORE_HTTP_PORTS= \
+    ASPNETCORE_URLS=http://+:8080 \
+    BackupPlatform__Database__ConnectionString="Data Source=/var/lib/backupplatform/backupplatform.db" \
     BackupPlatform__Volumes__Path=/var/lib/backupplatform/volumes \
     BackupPlatform__Store__Posix__Path=/var/lib/backupplatform/backups
 COPY --from=publish /out/AllInOne .

@@ -20,9 +20,7 @@ public static class AllInOneApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddBackupPlatformTelemetry("backupplatform-all-in-one");
-        // A container image names its port with ASPNETCORE_HTTP_PORTS (the .NET images set 8080).
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"])
-            && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
