@@ -2,7 +2,7 @@
 # OpenStack Swift all-in-one (Debian swift 2.30) on loopback: one device, one replica, tempauth,
 # s3api in the proxy pipeline (S3 on the same port), memcached for tempauth tokens. No systemd.
 # Usage: swift.sh start|stop|status   (project copy of ../shared/reference/infra/swift.sh; tests source $SWIFT_BASE/env)
-# env: SWIFT_PORT (proxy, 58080), SWIFT_BASE (/tmp/infra-run/swift), SWIFT_STORAGE_PORT_BASE (56010:
+# env: SWIFT_PORT (proxy, 58080), SWIFT_BIND_IP (the proxy's address, 127.0.0.1), SWIFT_BASE (/tmp/infra-run/swift), SWIFT_STORAGE_PORT_BASE (56010:
 #      object=+0, container=+1, account=+2), SWIFT_MEMCACHED_PORT (55211)
 # Needs: apt-get install swift swift-proxy swift-object swift-container swift-account memcached
 #        (+ python3-swiftclient / s3cmd as clients). The data dir must support user xattrs (ext4/xfs do).
@@ -64,7 +64,7 @@ log_level = INFO
   printf '%sbind_port = %s\n[pipeline:main]\npipeline = account-server\n[app:account-server]\nuse = egg:swift#account\n' "$common" $ACC_PORT >"$ETC/account-server.conf"
   cat >"$ETC/proxy-server.conf" <<C
 [DEFAULT]
-bind_ip = 127.0.0.1
+bind_ip = ${SWIFT_BIND_IP:-127.0.0.1}
 bind_port = $SWIFT_PORT
 workers = 1
 user = $ME
