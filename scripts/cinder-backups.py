@@ -152,8 +152,10 @@ def main():
                                     display_name='%s-%s' % (kind, compression), display_description='made by Cinder',
                                     user_id=ctx.user_id, project_id=ctx.project_id, container=None, size=volume.size,
                                     host=manager.host, availability_zone='nova', parent_id=parent.id if parent else None,
-                                    data_timestamp=None, metadata={})
+                                    data_timestamp=None, parent=parent, metadata={})
             backup.create()
+            backup.data_timestamp = backup.created_at
+            backup.save()
             manager.create_backup(ctx, backup)
             backup.refresh()
             if backup.status != fields.BackupStatus.AVAILABLE:
