@@ -75,7 +75,7 @@ public sealed class CinderFormatTests(CinderBackups cinder) : IClassFixture<Cind
 
         // Deleting the entries unlists them and leaves Cinder's objects alone.
         Assert.Equal(HttpStatusCode.Accepted, (await deployment.Api.DeleteAsync($"/v3/{Deployment.Project}/backups/{incremental.Id}")).StatusCode);
-        Assert.Equal("deleted", (await deployment.WaitForBackupAsync(incremental.Id, "deleting")).GetProperty("status").GetString());
+        Assert.Equal("deleted", (await WaitAsync(deployment, incremental.Id, "deleting")).GetProperty("status").GetString());
         Assert.Equal(incremental.ObjectCount + 2, Directory.GetFiles(Path.Combine(deployment.StorePath, incremental.Container)).Length);
     }
 
@@ -154,20 +154,34 @@ public sealed class CinderFormatTests(CinderBackups cinder) : IClassFixture<Cind
         Assert.Equal($"Cinder object {full.Container}/{full.ObjectPrefix}-00002 is missing from the store (backup {full.Id} names it in its metadata)", imported.GetProperty("fail_reason").GetString());
     }
 
+    /// <summary>Restores of 1 GiB read, check and write every byte: a longer wait than the deployment's default minute.</summary>
+    private static async Task<JsonElement> WaitAsync(Deployment deployment, Guid backupId, string transitional)
+    {
+        JsonElement backup = default;
+        await Deployment.WaitUntilAsync(
+            async () =>
+            {
+                backup = await deployment.BackupAsync(backupId);
+                return backup.GetProperty("status").GetString() != transitional;
+            },
+            600);
+        return backup;
+    }
+
     private static async Task<JsonElement> ImportAsync(Deployment deployment, CinderBackup backup)
     {
         var body = new Dictionary<string, object> { ["backup-record"] = backup.Record };
         var response = await deployment.AdminApi.PostAsJsonAsync($"/v3/{Deployment.Project}/backups/import_record", body);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(backup.Id, (await Deployment.ReadAsync(response)).GetProperty("backup").GetProperty("id").GetGuid());
-        return await deployment.WaitForBackupAsync(backup.Id, "creating");
+        return await WaitAsync(deployment, backup.Id, "creating");
     }
 
     private static async Task<Guid> RestoreAsync(Deployment deployment, Guid backupId)
     {
         var target = await deployment.CreateVolumeAsync(1);
         await deployment.RestoreBackupAsync(backupId, target);
-        var backup = await deployment.WaitForBackupAsync(backupId, "restoring");
+        var backup = await WaitAsync(deployment, backupId, "restoring");
         Assert.Equal("available", backup.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, backup.GetProperty("fail_reason").ValueKind);
         return target;
@@ -177,7 +191,7 @@ public sealed class CinderFormatTests(CinderBackups cinder) : IClassFixture<Cind
     {
         var target = await deployment.CreateVolumeAsync(1);
         await deployment.RestoreBackupAsync(backupId, target);
-        var backup = await deployment.WaitForBackupAsync(backupId, "restoring");
+        var backup = await WaitAsync(deployment, backupId, "restoring");
         Assert.Equal("available", backup.GetProperty("status").GetString());
         var reason = backup.GetProperty("fail_reason").GetString();
         Assert.NotNull(reason);
