@@ -410,7 +410,7 @@ public sealed class BackupManager(
             }
 
             current = await db.Backups.AsNoTracking().SingleOrDefaultAsync(b => b.Id == parentId && !b.Deleted, cancellationToken)
-                ?? throw new InvalidDataException($"Cinder backup {current.Id} is an incremental of backup {parentId}, which is not in the catalogue: import its record (cinder backup-import) first.");
+                ?? throw new InvalidDataException($"Cinder backup {current.Id}'s parent {parentId} is not in the catalogue: import its record first (cinder backup-import).");
         }
 
         chain.Reverse();

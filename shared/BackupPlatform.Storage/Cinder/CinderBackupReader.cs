@@ -26,7 +26,7 @@ public sealed class CinderBackupReader(IObjectStore store)
         if (metadata.Version != CinderBackupMetadata.SupportedVersion)
         {
             throw new CinderObjectException(location.Container, location.MetadataName,
-                $"is in Cinder's backup format version {metadata.Version ?? "(none)"}; only version {CinderBackupMetadata.SupportedVersion} is supported");
+                $"is in Cinder's format version {metadata.Version ?? "(none)"}; only {CinderBackupMetadata.SupportedVersion} is supported");
         }
 
         var sha256File = await ReadJsonAsync<CinderSha256File>(location, location.Sha256FileName, cancellationToken);
@@ -45,12 +45,12 @@ public sealed class CinderBackupReader(IObjectStore store)
         {
             if (!name.StartsWith(location.ObjectPrefix, StringComparison.Ordinal) || stored.Offset < 0 || stored.Length < 0)
             {
-                throw new CinderObjectException(location.Container, location.MetadataName, $"names object {name} at offset {stored.Offset}, length {stored.Length}, which is not one of this backup's");
+                throw new CinderObjectException(location.Container, location.MetadataName, $"names another backup's object or a negative extent: {name}");
             }
 
             if (!present.Contains(name))
             {
-                throw new CinderObjectException(location.Container, name, $"is missing from the store (backup {location.BackupId} names it in its metadata)");
+                throw new CinderObjectException(location.Container, name, "is missing from the store");
             }
         }
 
@@ -128,7 +128,7 @@ public sealed class CinderBackupReader(IObjectStore store)
 
                 if (plain + read > stored.Length)
                 {
-                    throw new CinderObjectException(location.Container, name, $"holds more than the {stored.Length} bytes its metadata says");
+                    throw new CinderObjectException(location.Container, name, $"failed its length check: more than the {stored.Length} bytes its metadata says");
                 }
 
                 md5.AppendData(buffer, 0, read);
@@ -142,19 +142,19 @@ public sealed class CinderBackupReader(IObjectStore store)
         }
         catch (Exception e) when (e is InvalidDataException or ZstdException or BZip2Exception)
         {
-            throw new CinderObjectException(location.Container, name, $"does not decompress ({compression.ToName()}): {e.Message}", e);
+            throw new CinderObjectException(location.Container, name, $"failed to decompress ({compression.ToName()}): {e.Message}", e);
         }
 
         EngineTelemetry.BytesRead.Add(plain, EngineTelemetry.Direction("restore"));
         if (plain != stored.Length)
         {
-            throw new CinderObjectException(location.Container, name, $"holds {plain} bytes, its metadata says {stored.Length}");
+            throw new CinderObjectException(location.Container, name, $"failed its length check: {plain} bytes, its metadata says {stored.Length}");
         }
 
         var actual = Convert.ToHexStringLower(md5.GetHashAndReset());
         if (!string.Equals(actual, stored.Md5, StringComparison.OrdinalIgnoreCase))
         {
-            throw new CinderObjectException(location.Container, name, $"failed verification: the MD5 of its {plain} bytes is {actual}, its backup's metadata says {stored.Md5}");
+            throw new CinderObjectException(location.Container, name, $"failed its MD5 check: the MD5 of its {plain} bytes is {actual}, its metadata says {stored.Md5}");
         }
     }
 
@@ -218,7 +218,7 @@ public sealed class CinderBackupReader(IObjectStore store)
         return last < 0
             ? new CinderObjectException(newest.Location.Container, newest.Location.Sha256FileName, $"does not match the restored block at volume offset {blockOffset}, which no object wrote")
             : new CinderObjectException(written[last].Location.Container, written[last].Name,
-                $"failed verification: the restored block at volume offset {blockOffset} does not match the SHA-256 in backup {newest.Location.BackupId}'s sha256file");
+                $"failed the SHA-256 check: the restored block at volume offset {blockOffset} differs from backup {newest.Location.BackupId}'s sha256file");
     }
 
     private async Task<T> ReadJsonAsync<T>(CinderBackupLocation location, string name, CancellationToken cancellationToken)
@@ -230,7 +230,7 @@ public sealed class CinderBackupReader(IObjectStore store)
         }
         catch (ObjectNotFoundException e)
         {
-            throw new CinderObjectException(location.Container, name, $"is missing from the store: backup {location.BackupId} is not a complete Cinder backup in this store", e);
+            throw new CinderObjectException(location.Container, name, "is missing from the store", e);
         }
 
         try
