@@ -62,6 +62,8 @@ if [ $# -eq 0 ]; then
   part smoke "$root/scripts/smoke-allinone-run.sh"
   # The real python-cinderclient against the all-in-one (it starts its own, on ports 18786/18787).
   part cinderclient "$root/scripts/cinderclient-allinone.sh"
+  # OpenStack's tempest (volume-backup tests, and every body checked against its schemas) through a keystone stand-in (ports 23000/23001).
+  part tempest "$root/scripts/tempest-allinone.sh"
 fi
 
 # Each failed test again, with its message, where the end of a long log shows it.

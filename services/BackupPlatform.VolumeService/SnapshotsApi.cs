@@ -4,16 +4,21 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BackupPlatform.VolumeService;
 
-/// <summary>Cinder-style snapshot calls (api-ref volumes-v3-snapshots): create, show, list, delete.</summary>
+/// <summary>
+/// Cinder-style snapshot calls (api-ref volumes-v3-snapshots): create, show, list, update, delete. The
+/// bodies are Cinder's (and pass tempest's schemas): show and detail carry the extended snapshot
+/// attributes (progress, project_id), create, update and the summary list do not.
+/// </summary>
 public static class SnapshotsApi
 {
     public static void MapSnapshotsApi(this IEndpointRouteBuilder endpoints)
     {
         var project = endpoints.MapProjectScope();
         project.MapPost("/snapshots", CreateAsync);
-        project.MapGet("/snapshots", (string project_id, HttpContext http, VolumeDbContext db) => ListAsync(project_id, http, db));
-        project.MapGet("/snapshots/detail", (string project_id, HttpContext http, VolumeDbContext db) => ListAsync(project_id, http, db));
+        project.MapGet("/snapshots", (string project_id, HttpContext http, VolumeDbContext db) => ListAsync(project_id, http, db, detail: false));
+        project.MapGet("/snapshots/detail", (string project_id, HttpContext http, VolumeDbContext db) => ListAsync(project_id, http, db, detail: true));
         project.MapGet("/snapshots/{snapshot_id}", ShowAsync);
+        project.MapPut("/snapshots/{snapshot_id}", UpdateAsync);
         project.MapDelete("/snapshots/{snapshot_id}", DeleteAsync);
     }
 
@@ -77,7 +82,7 @@ public static class SnapshotsApi
         return Results.Json(new { snapshot = View(snapshot) }, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> ListAsync(string project_id, HttpContext http, VolumeDbContext db)
+    private static async Task<IResult> ListAsync(string project_id, HttpContext http, VolumeDbContext db, bool detail)
     {
         // The filters clients look snapshots up by; others are ignored, as Cinder ignores a tenant's unknown filters below 3.31.
         var name = http.Request.Query["name"].LastOrDefault();
@@ -91,13 +96,51 @@ public static class SnapshotsApi
         var snapshots = await db.Snapshots.AsNoTracking()
             .Where(s => s.ProjectId == project_id && !s.Deleted && (name == null || s.Name == name) && (status == null || s.Status == status) && (volumeId == null || s.VolumeId == volumeId))
             .OrderByDescending(s => s.CreatedAt).ToListAsync(http.RequestAborted);
-        return Results.Json(new { snapshots = snapshots.Select(View) });
+        return Results.Json(new { snapshots = snapshots.Select(s => detail ? Detail(s) : View(s)) });
     }
 
     private static async Task<IResult> ShowAsync(string project_id, string snapshot_id, HttpContext http, VolumeDbContext db)
     {
         var snapshot = await FindAsync(db, project_id, snapshot_id, http.RequestAborted);
-        return snapshot is null ? CinderFault.NotFound($"Snapshot {snapshot_id} could not be found.") : Results.Json(new { snapshot = View(snapshot) });
+        return snapshot is null ? CinderFault.NotFound($"Snapshot {snapshot_id} could not be found.") : Results.Json(new { snapshot = Detail(snapshot) });
+    }
+
+    /// <summary>Cinder's snapshot update schema: name and description (or their display_ forms), nothing else.</summary>
+    private static readonly string[] UpdateKeys = ["name", "display_name", "description", "display_description"];
+
+    private static async Task<IResult> UpdateAsync(string project_id, string snapshot_id, HttpContext http, VolumeDbContext db)
+    {
+        var (body, error) = await RequestBody.ReadAsync(http.Request, "snapshot", allowedKeys: UpdateKeys);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!body.TryGetString("name", out var name, out var invalid) || !body.TryGetString("display_name", out var displayName, out invalid)
+            || !body.TryGetString("description", out var description, out invalid) || !body.TryGetString("display_description", out var displayDescription, out invalid))
+        {
+            return CinderFault.BadRequest(invalid!);
+        }
+
+        if (!body.EnumerateObject().Any())
+        {
+            return CinderFault.BadRequest("Invalid input for field/attribute snapshot. Value: {}. {} does not have enough properties");
+        }
+
+        var snapshot = await FindAsync(db, project_id, snapshot_id, http.RequestAborted);
+        if (snapshot is null)
+        {
+            return CinderFault.NotFound($"Snapshot {snapshot_id} could not be found.");
+        }
+
+        // Only the fields named: the status belongs to the backup workflow, which may change it meanwhile.
+        snapshot.Name = body.TryGetProperty("name", out _) || body.TryGetProperty("display_name", out _) ? name ?? displayName : snapshot.Name;
+        snapshot.Description = body.TryGetProperty("description", out _) || body.TryGetProperty("display_description", out _) ? description ?? displayDescription : snapshot.Description;
+        snapshot.UpdatedAt = DateTime.UtcNow;
+        await db.Snapshots.Where(s => s.Id == snapshot.Id && !s.Deleted).ExecuteUpdateAsync(
+            s => s.SetProperty(x => x.Name, snapshot.Name).SetProperty(x => x.Description, snapshot.Description).SetProperty(x => x.UpdatedAt, snapshot.UpdatedAt),
+            http.RequestAborted);
+        return Results.Json(new { snapshot = View(snapshot) });
     }
 
     private static async Task<IResult> DeleteAsync(string project_id, string snapshot_id, HttpContext http, VolumeDbContext db, VolumeFiles files)
@@ -132,6 +175,16 @@ public static class SnapshotsApi
         ["updated_at"] = ApiTime.Format(snapshot.UpdatedAt),
         ["metadata"] = snapshot.Metadata is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(snapshot.Metadata),
     };
+
+    /// <summary>The view with Cinder's extended snapshot attributes (show and detail list).</summary>
+    private static Dictionary<string, object?> Detail(Snapshot snapshot)
+    {
+        var view = View(snapshot);
+        // A reference snapshot is a whole copy made before the create answers: done, or not at all.
+        view["os-extended-snapshot-attributes:progress"] = snapshot.Status is SnapshotStatus.Available ? "100%" : "0%";
+        view["os-extended-snapshot-attributes:project_id"] = snapshot.ProjectId;
+        return view;
+    }
 
     private static Task<Snapshot?> FindAsync(VolumeDbContext db, string projectId, string snapshotId, CancellationToken cancellationToken) =>
         Guid.TryParse(snapshotId, out var id)

@@ -4,7 +4,11 @@ using Microsoft.AspNetCore.Http;
 
 namespace BackupPlatform.VolumeService;
 
-/// <summary>Cinder's volume detail view (api-ref volumes-v3-volumes.inc), with the fields a backup workflow and its clients read.</summary>
+/// <summary>
+/// Cinder's volume detail view (api-ref volumes-v3-volumes.inc), with the fields a backup workflow and its
+/// clients read; the admin attributes (os-vol-*) only on show and detail list, as Cinder's extensions add
+/// them (tempest's create and update schemas refuse them).
+/// </summary>
 public static class VolumeView
 {
     public static Dictionary<string, object?> Detail(Volume volume, HttpRequest request, bool isAdmin)
@@ -36,7 +40,8 @@ public static class VolumeView
         if (isAdmin)
         {
             view["os-vol-tenant-attr:tenant_id"] = volume.ProjectId;
-            view["os-vol-host-attr:host"] = volume.Host;
+            // Cinder's host@backend#pool: the reference service is one backend, "file", of one pool.
+            view["os-vol-host-attr:host"] = volume.Host.Contains('@', StringComparison.Ordinal) ? volume.Host : $"{volume.Host}@file#file";
             view["os-vol-mig-status-attr:migstat"] = null;
             view["os-vol-mig-status-attr:name_id"] = null;
         }

@@ -18,6 +18,7 @@ public static class VolumesApi
         project.MapGet("/volumes", (string project_id, HttpContext http, VolumeDbContext db) => ListAsync(project_id, http, db, detail: false));
         project.MapGet("/volumes/detail", (string project_id, HttpContext http, VolumeDbContext db) => ListAsync(project_id, http, db, detail: true));
         project.MapGet("/volumes/{volume_id}", ShowAsync);
+        project.MapPut("/volumes/{volume_id}", UpdateAsync);
         project.MapDelete("/volumes/{volume_id}", DeleteAsync);
         project.MapPost("/volumes/{volume_id}/action", ActionAsync);
         project.MapPut("/volumes/{volume_id}/content", PutContentAsync);
@@ -66,7 +67,7 @@ public static class VolumesApi
 
         var identity = RequestIdentity.Of(http);
         var volume = await creator.CreateAsync(project_id, identity.UserId, size, name, description, metadata, zone, http.RequestAborted);
-        return Results.Json(new { volume = VolumeView.Detail(volume, http.Request, identity.IsAdmin) }, statusCode: StatusCodes.Status202Accepted);
+        return Results.Json(new { volume = VolumeView.Detail(volume, http.Request, isAdmin: false) }, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> ListAsync(string project_id, HttpContext http, VolumeDbContext db, bool detail)
@@ -96,6 +97,47 @@ public static class VolumesApi
         return volume is null
             ? CinderFault.NotFound($"Volume {volume_id} could not be found.")
             : Results.Json(new { volume = VolumeView.Detail(volume, http.Request, RequestIdentity.Of(http).IsAdmin) });
+    }
+
+    /// <summary>Cinder's volume update schema: name, description (or their display_ forms) and metadata (replacing it).</summary>
+    private static readonly string[] UpdateKeys = ["name", "display_name", "description", "display_description", "metadata"];
+
+    private static async Task<IResult> UpdateAsync(string project_id, string volume_id, HttpContext http, VolumeDbContext db)
+    {
+        var (body, error) = await RequestBody.ReadAsync(http.Request, "volume", allowedKeys: UpdateKeys);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!body.TryGetString("name", out var name, out var invalid) || !body.TryGetString("display_name", out var displayName, out invalid)
+            || !body.TryGetString("description", out var description, out invalid) || !body.TryGetString("display_description", out var displayDescription, out invalid)
+            || !CinderMetadata.TryRead(body, out var metadata, out invalid))
+        {
+            return CinderFault.BadRequest(invalid!);
+        }
+
+        if (!body.EnumerateObject().Any())
+        {
+            return CinderFault.BadRequest("Invalid input for field/attribute volume. Value: {}. {} does not have enough properties");
+        }
+
+        var volume = await FindAsync(db, project_id, volume_id, http.RequestAborted);
+        if (volume is null)
+        {
+            return CinderFault.NotFound($"Volume {volume_id} could not be found.");
+        }
+
+        // Only the fields named: the status belongs to the workflows, which may change it meanwhile.
+        volume.Name = body.TryGetProperty("name", out _) || body.TryGetProperty("display_name", out _) ? name ?? displayName : volume.Name;
+        volume.Description = body.TryGetProperty("description", out _) || body.TryGetProperty("display_description", out _) ? description ?? displayDescription : volume.Description;
+        volume.Metadata = metadata ?? volume.Metadata;
+        volume.UpdatedAt = DateTime.UtcNow;
+        await db.Volumes.Where(v => v.Id == volume.Id && !v.Deleted).ExecuteUpdateAsync(
+            s => s.SetProperty(v => v.Name, volume.Name).SetProperty(v => v.Description, volume.Description)
+                .SetProperty(v => v.Metadata, volume.Metadata).SetProperty(v => v.UpdatedAt, volume.UpdatedAt),
+            http.RequestAborted);
+        return Results.Json(new { volume = VolumeView.Detail(volume, http.Request, isAdmin: false) });
     }
 
     private static async Task<IResult> DeleteAsync(string project_id, string volume_id, HttpContext http, VolumeDbContext db, VolumeFiles files)

@@ -96,7 +96,8 @@ public sealed class BackupManager(
             await DeleteTemporaryAsync(backupId, temporary);
             await volumes.ReleaseForBackupAsync(backup.VolumeId, backup.SnapshotId, cancellationToken);
 
-            var serviceMetadata = JsonSerializer.Serialize(new { format_version = BackupManifest.CurrentFormatVersion, chunk_size = engine.ChunkSize, compression = engine.Compression });
+            var serviceMetadata = BackupServiceMetadata.WithManifest(
+                JsonSerializer.Serialize(new { format_version = BackupManifest.CurrentFormatVersion, chunk_size = engine.ChunkSize, compression = engine.Compression }), backupId);
             now = DateTime.UtcNow;
             // The child becomes available and its parent counts it in one commit: nobody sees one without the
             // other, and a crash between them cannot lose the count (the delete refusal depends on it).
@@ -310,6 +311,8 @@ public sealed class BackupManager(
     /// <summary>
     /// Cinder's import_record on the worker: the imported row becomes available only when its manifest
     /// reads and every chunk its index names is in the store; otherwise error, saying what is missing.
+    /// The record's service_metadata and container locate the data: under another id than the row's,
+    /// the row gets its own copy of manifest and index over the same packs (<see cref="BackupImporter"/>).
     /// </summary>
     public async Task ImportAsync(Guid backupId, CancellationToken cancellationToken)
     {
@@ -330,7 +333,8 @@ public sealed class BackupManager(
         try
         {
             var container = backup.Container ?? storeOptions.DefaultContainer;
-            var verification = await new BackupRestorer(store, engine).VerifyAsync(container, backupId, cancellationToken);
+            var source = BackupServiceMetadata.ManifestOwner(backup.ServiceMetadata) ?? backupId;
+            var verification = await new BackupImporter(store, engine).ImportAsync(container, source, backupId, cancellationToken);
             if (verification.Missing.Count > 0)
             {
                 throw new InvalidDataException($"Backup is damaged: {verification.Missing.Count} of {verification.Packs} packs missing from the store, e.g. {verification.Missing[0]}.");
@@ -344,9 +348,10 @@ public sealed class BackupManager(
                     .SetProperty(b => b.AvailabilityZone, worker.AvailabilityZone)
                     .SetProperty(b => b.Service, store.Name)
                     .SetProperty(b => b.Container, container)
+                    .SetProperty(b => b.ServiceMetadata, BackupServiceMetadata.WithManifest(backup.ServiceMetadata, backupId))
                     .SetProperty(b => b.UpdatedAt, now),
                 cancellationToken);
-            logger.LogInformation("Imported backup {BackupId} verified: {Packs} packs present", backupId, verification.Packs);
+            logger.LogInformation("Imported backup {BackupId} from the data of {Source} verified: {Packs} packs present", backupId, source, verification.Packs);
         }
         catch (Exception e)
         {

@@ -56,7 +56,8 @@ public sealed record BackupRecord
         Size = backup.Size,
         DisplayName = backup.DisplayName,
         DisplayDescription = backup.DisplayDescription,
-        ServiceMetadata = backup.ServiceMetadata,
+        // Rows written before service_metadata named the manifest get its name here: the record must locate the data by itself.
+        ServiceMetadata = BackupServiceMetadata.WithManifest(backup.ServiceMetadata, backup.Id),
         Service = backup.Service,
         ObjectCount = backup.ObjectCount,
         NumDependentBackups = backup.NumDependentBackups,
