@@ -5,7 +5,8 @@
 set -euo pipefail
 PKGS=(postgresql-15 rabbitmq-server swift swift-proxy swift-object swift-container swift-account
       memcached python3-swiftclient attr bc curl
-      python3-cinderclient)  # the real cinder CLI, for scripts/cinderclient-allinone.sh
+      python3-cinderclient  # the real cinder CLI, for scripts/cinderclient-allinone.sh
+      python3-cinder)       # real Cinder 21 (148 packages, 40 MB, ~90 s), which makes the backups CinderFormatTests import (scripts/cinder-backups.py)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -156,16 +156,19 @@ public static class BackupActionsApi
             return CinderFault.BadRequest(invalid ?? "Invalid input for field/attribute backup-record: 'backup_service' and 'backup_url' are required.");
         }
 
-        var driver = service.StartsWith(ServicePrefix, StringComparison.Ordinal) ? service[ServicePrefix.Length..] : service;
-        if (!Drivers.Contains(driver))
-        {
-            return CinderFault.BadRequest($"Invalid input received: Unsupported backup service {service}.");
-        }
-
         var record = BackupRecord.Decode(url);
         if (record is null)
         {
             return CinderFault.BadRequest("Invalid input received: Can't decode/parse backup record.");
+        }
+
+        // A record exported by Cinder itself names data in Cinder's chunked format, read where it lies.
+        var madeByCinder = CinderFormat.IsCinderChunked(record.ServiceMetadata);
+        var driver = madeByCinder ? CinderFormat.StoreFor(service)
+            : service.StartsWith(ServicePrefix, StringComparison.Ordinal) ? service[ServicePrefix.Length..] : service;
+        if (driver is null || !Drivers.Contains(driver))
+        {
+            return CinderFault.BadRequest($"Invalid input received: Unsupported backup service {service}.");
         }
 
         if (record.Id == Guid.Empty || record.Size is null)
@@ -211,6 +214,11 @@ public static class BackupActionsApi
             db.Backups.Add(backup);
         }
 
+        if (madeByCinder)
+        {
+            await CountCinderChainAsync(db, backup, http.RequestAborted);
+        }
+
         db.Send(QueueNames.Scheduler, new ImportBackup { BackupId = backup.Id }, backup.Id);
         if (await Quotas.SaveChargedAsync(db, project_id, backup.Size, quotas, CancellationToken.None) is { } overQuota)
         {
@@ -219,6 +227,20 @@ public static class BackupActionsApi
 
         outbox.Notify();
         return Results.Json(new { backup = BackupView.Summary(backup, http.Request) }, statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary>
+    /// A Cinder chain is imported one record at a time, in any order, and each record counts the dependents
+    /// it had in the Cinder deployment: counted here instead, so that a parent is refused deletion exactly
+    /// while an imported incremental needs it.
+    /// </summary>
+    private static async Task CountCinderChainAsync(BackupDbContext db, Backup backup, CancellationToken cancellationToken)
+    {
+        backup.NumDependentBackups = await db.Backups.CountAsync(b => b.ParentId == backup.Id && !b.Deleted, cancellationToken);
+        if (backup.ParentId is { } parentId && await db.Backups.SingleOrDefaultAsync(b => b.Id == parentId && !b.Deleted, cancellationToken) is { } parent)
+        {
+            parent.NumDependentBackups++;
+        }
     }
 
     private static void Notify(BackupDbContext db, Backup backup, string eventType) => db.Publish(BackupNotifications.Of(backup, eventType));

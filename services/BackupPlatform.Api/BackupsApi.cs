@@ -81,6 +81,7 @@ public static class BackupsApi
             parent = await ParentAsync(db, volume, project_id, http.RequestAborted);
             var refusal = parent is null ? "Invalid backup: No backups available to do an incremental backup."
                 : parent.Status != BackupStatus.Available ? "Invalid backup: The parent backup must be available for incremental backup."
+                : parent.IsCinderFormat ? $"Invalid backup: The latest backup of this volume, {parent.Id}, was made by Cinder and imported: BackupPlatform restores it but adds no incremental backups to it. Make a full backup (incremental false)."
                 : null;
             if (refusal is not null)
             {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using BackupPlatform.Data;
 using BackupPlatform.Hosting;
 using BackupPlatform.Hosting.Journal;
+using BackupPlatform.Storage.Cinder;
 using BackupPlatform.Storage.Engine;
 using BackupPlatform.Storage.Stores;
 using Microsoft.EntityFrameworkCore;
@@ -189,19 +190,33 @@ public sealed class BackupManager(
 
             var connection = await volumes.InitializeConnectionAsync(volumeId, worker.Host, connectors.Properties(), watch.Token);
             attached = true;
-            var restorer = new BackupRestorer(store, engine);
-            var backupContainer = backup.Container ?? storeOptions.DefaultContainer;
-
-            // The metadata container is checked before a byte is written: an unknown version fails clearly and early.
-            // So is the key of an encrypted backup: the metadata opens only with it.
-            var manifest = await restorer.ReadManifestAsync(backupContainer, backupId, watch.Token);
-            var metadata = VolumeMetadataContainer.ReadVolumeMetadata(restorer.ReadVolumeMetadata(manifest));
-            metadata["src_backup_id"] = backupId.ToString();
-            await using (var volumeDevice = connectors.Open(connection, forWriting: true))
+            var progress = notifier.Progress(backupId, "backup.restoreprogress", connection.SizeBytes);
+            Dictionary<string, string> metadata;
+            if (backup.IsCinderFormat)
             {
-                await restorer.RestoreAsync(backupContainer, backupId, volumeDevice, targetIsNew: false, notifier.Progress(backupId, "backup.restoreprogress", connection.SizeBytes), watch.Token);
+                var chain = await CinderChainAsync(backup, watch.Token);
+                CinderBackup newest;
+                await using (var volumeDevice = connectors.Open(connection, forWriting: true))
+                {
+                    newest = await new CinderBackupReader(store).RestoreAsync(chain, volumeDevice, progress, watch.Token);
+                }
+
+                metadata = VolumeMetadataContainer.ReadVolumeMetadata(newest.Metadata.VolumeMeta);
+            }
+            else
+            {
+                var restorer = new BackupRestorer(store, engine);
+                var backupContainer = backup.Container ?? storeOptions.DefaultContainer;
+
+                // The metadata container is checked before a byte is written: an unknown version fails clearly and early.
+                // So is the key of an encrypted backup: the metadata opens only with it.
+                var manifest = await restorer.ReadManifestAsync(backupContainer, backupId, watch.Token);
+                metadata = VolumeMetadataContainer.ReadVolumeMetadata(restorer.ReadVolumeMetadata(manifest));
+                await using var volumeDevice = connectors.Open(connection, forWriting: true);
+                await restorer.RestoreAsync(backupContainer, backupId, volumeDevice, targetIsNew: false, progress, watch.Token);
             }
 
+            metadata["src_backup_id"] = backupId.ToString();
             await volumes.SetMetadataAsync(volumeId, metadata, watch.Token);
             await volumes.TerminateConnectionAsync(volumeId, worker.Host, cancellationToken);
             attached = false;
@@ -265,7 +280,8 @@ public sealed class BackupManager(
         await notifier.NotifyAsync(backupId, "backup.delete.start");
         try
         {
-            if (backup.Container is { } container)
+            // A backup made by Cinder is only unlisted: its objects are Cinder's (docs/cinder-format.md).
+            if (backup.Container is { } container && !backup.IsCinderFormat)
             {
                 await new BackupWriter(store, engine).DeleteAsync(container, backupId, cancellationToken);
             }
@@ -320,6 +336,12 @@ public sealed class BackupManager(
             return;
         }
 
+        if (backup.IsCinderFormat)
+        {
+            await ImportCinderAsync(backup, cancellationToken);
+            return;
+        }
+
         try
         {
             var container = backup.Container ?? storeOptions.DefaultContainer;
@@ -351,6 +373,67 @@ public sealed class BackupManager(
         }
     }
 
+    /// <summary>
+    /// import_record of a backup made by Cinder: available once its metadata and sha256file read, are of the
+    /// version Cinder restores, and every object they name is in this worker's store, where the record says.
+    /// </summary>
+    private async Task ImportCinderAsync(Backup backup, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (backup.Service != store.Name || backup.Container is null)
+            {
+                throw new InvalidDataException(
+                    $"The record is of a Cinder backup in a {backup.Service} store (container {backup.Container ?? "(none)"}), this worker's store is {store.Name}: import it where a worker reads that store.");
+            }
+
+            var cinder = await new CinderBackupReader(store).ReadAsync(new CinderBackupLocation(backup.Id, backup.Container, backup.ServiceMetadata!), cancellationToken);
+            var volumeId = Guid.TryParse(cinder.Metadata.VolumeId, out var id) ? id : Guid.Empty;
+            var objects = cinder.Metadata.ObjectsInOrder().Count();
+            var now = DateTime.UtcNow;
+            await db.Backups.Where(b => b.Id == backup.Id && b.Status == BackupStatus.Creating).ExecuteUpdateAsync(
+                s => s.SetProperty(b => b.Status, BackupStatus.Available)
+                    .SetProperty(b => b.VolumeId, volumeId)
+                    .SetProperty(b => b.ObjectCount, objects)
+                    .SetProperty(b => b.Host, worker.Host)
+                    .SetProperty(b => b.AvailabilityZone, worker.AvailabilityZone)
+                    .SetProperty(b => b.UpdatedAt, now),
+                cancellationToken);
+            logger.LogInformation("Imported Cinder backup {BackupId} verified: {Objects} objects present in {Container}", backup.Id, objects, backup.Container);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Import of Cinder backup {BackupId} failed verification", backup.Id);
+            WorkerMetrics.Failed("import", e);
+            await db.FailAsync(backup.Id, BackupStatus.Creating, Reason(e), CancellationToken.None);
+        }
+    }
+
+    /// <summary>A Cinder backup and its parents, full backup first, as Cinder's restore layers them; each parent must be imported too.</summary>
+    private async Task<List<CinderBackupLocation>> CinderChainAsync(Backup backup, CancellationToken cancellationToken)
+    {
+        var chain = new List<CinderBackupLocation>();
+        for (Backup? current = backup; current is not null;)
+        {
+            if (!current.IsCinderFormat || current.Container is null || chain.Count > 1000)
+            {
+                throw new InvalidDataException($"Backup {current.Id} in the chain of Cinder backup {backup.Id} is not a Cinder backup with a container: the chain cannot be restored.");
+            }
+
+            chain.Add(new CinderBackupLocation(current.Id, current.Container, current.ServiceMetadata!));
+            if (current.ParentId is not { } parentId)
+            {
+                break;
+            }
+
+            current = await db.Backups.AsNoTracking().SingleOrDefaultAsync(b => b.Id == parentId && !b.Deleted, cancellationToken)
+                ?? throw new InvalidDataException($"Cinder backup {current.Id}'s parent {parentId} is not in the catalogue: import its record first (cinder backup-import).");
+        }
+
+        chain.Reverse();
+        return chain;
+    }
+
     /// <summary>The temporary volume of a forced backup is removed whatever the backup's outcome.</summary>
     private async Task DeleteTemporaryAsync(Guid backupId, Guid? temporary)
     {
@@ -363,7 +446,7 @@ public sealed class BackupManager(
 
     private static string Reason(Exception e) => e switch
     {
-        VolumeServiceException or CorruptChunkException or StoreException or InvalidOperationException or InvalidDataException => e.Message,
+        VolumeServiceException or CorruptChunkException or CinderObjectException or StoreException or InvalidOperationException or InvalidDataException => e.Message,
         _ => $"{e.GetType().Name}: {e.Message}",
     };
 

@@ -45,9 +45,10 @@ public static class VolumeMetadataContainer
 
         var container = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException("The backup's volume metadata is not a JSON object.");
         var version = container["version"]?.GetValue<int>();
-        if (version != Version)
+        // Version 1, which older Cinder releases wrote, has the same sections.
+        if (version is not (1 or Version))
         {
-            throw new InvalidDataException($"The backup's volume metadata is in container version {version?.ToString() ?? "(none)"}, which this version cannot restore (it knows version {Version}).");
+            throw new InvalidDataException($"The backup's volume metadata is in container version {version?.ToString() ?? "(none)"}, which this version cannot restore (it knows versions 1 and {Version}).");
         }
 
         return container[VolumeTag]?.Deserialize<Dictionary<string, string>>() ?? [];

@@ -68,4 +68,7 @@ public sealed class Backup
     public DateTime? DeletedAt { get; set; }
 
     public bool Deleted { get; set; }
+
+    /// <summary>Made by Cinder and imported: restorable, read-only to BackupPlatform (<see cref="CinderFormat"/>). Not a column.</summary>
+    public bool IsCinderFormat => CinderFormat.IsCinderChunked(ServiceMetadata);
 }

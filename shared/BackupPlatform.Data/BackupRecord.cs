@@ -29,7 +29,10 @@ public sealed record BackupRecord
     [JsonPropertyName("object_count")] public int ObjectCount { get; init; }
     [JsonPropertyName("num_dependent_backups")] public int NumDependentBackups { get; init; }
     [JsonPropertyName("data_timestamp")] public DateTime? DataTimestamp { get; init; }
-    [JsonPropertyName("metadata")] public string? Metadata { get; init; }
+    /// <summary>As JSON text; Cinder's own records carry an object here, BackupPlatform's a string.</summary>
+    [JsonPropertyName("metadata")]
+    [JsonConverter(typeof(JsonTextConverter))]
+    public string? Metadata { get; init; }
     [JsonPropertyName("created_at")] public DateTime CreatedAt { get; init; }
     [JsonPropertyName("updated_at")] public DateTime? UpdatedAt { get; init; }
     [JsonPropertyName("deleted_at")] public DateTime? DeletedAt { get; init; }
@@ -78,6 +81,31 @@ public sealed record BackupRecord
         catch (Exception e) when (e is FormatException or JsonException)
         {
             return null;
+        }
+    }
+
+    /// <summary>Reads a JSON string as itself and any other JSON value as its text; writes a string.</summary>
+    private sealed class JsonTextConverter : JsonConverter<string?>
+    {
+        public override bool HandleNull => true;
+
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+        {
+            JsonTokenType.Null => null,
+            JsonTokenType.String => reader.GetString(),
+            _ => JsonDocument.ParseValue(ref reader).RootElement.GetRawText(),
+        };
+
+        public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
+        {
+            if (value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                writer.WriteStringValue(value);
+            }
         }
     }
 }
