@@ -65,6 +65,12 @@ public static class CinderApiPipeline
             return;
         }
 
+        if (QueryRefusal(http.Request.Query) is { } refusal)
+        {
+            await CinderFault.BadRequest(refusal).ExecuteAsync(http);
+            return;
+        }
+
         var segments = rest.Value?.Split('/', 3, StringSplitOptions.None) ?? [];
         if (segments.Length >= 2 && ProjectlessCollections.Contains(segments[1]))
         {
@@ -80,6 +86,28 @@ public static class CinderApiPipeline
         }
 
         await next();
+    }
+
+    /// <summary>More query values than any Cinder call uses: every list an endpoint builds from the query stays this small.</summary>
+    public const int MaxQueryValues = 64;
+
+    /// <summary>The query, checked once for every endpoint: bounded in count, and (as decoded) valid Unicode.</summary>
+    private static string? QueryRefusal(IQueryCollection query)
+    {
+        if (query.Sum(q => q.Value.Count) > MaxQueryValues)
+        {
+            return $"Invalid input received: more than {MaxQueryValues} query parameters.";
+        }
+
+        foreach (var (key, values) in query)
+        {
+            if (!RequestBody.IsValidText(key) || values.Any(v => v is not null && !RequestBody.IsValidText(v)))
+            {
+                return "Invalid input received: a query parameter is not valid Unicode.";
+            }
+        }
+
+        return null;
     }
 
     private static async Task WriteFaultAsync(StatusCodeContext context)
