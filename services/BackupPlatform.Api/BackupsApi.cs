@@ -62,6 +62,13 @@ public static class BackupsApi
             return CinderFault.BadRequest(invalid ?? "Invalid input for field/attribute volume_id. Value: None. None is not of type 'string'");
         }
 
+        // Cinder's drivers take an empty container as none (the default); anything else must be a plain name.
+        container = string.IsNullOrEmpty(container) ? null : container;
+        if (container is not null && !BackupContainers.IsValid(container))
+        {
+            return CinderFault.BadRequest(BackupContainers.Refusal(container));
+        }
+
         var identity = RequestIdentity.Of(http);
         VolumeReserved volume;
         try

@@ -256,7 +256,16 @@ public sealed class BackupManager(
         {
             if (backup.Container is { } container)
             {
-                await new BackupWriter(store, engine).DeleteAsync(container, backupId, cancellationToken);
+                try
+                {
+                    await new BackupWriter(store, engine).DeleteAsync(container, backupId, cancellationToken);
+                }
+                catch (Exception e) when (!BackupContainers.IsValid(container) && e is ArgumentException or StoreException or IOException)
+                {
+                    // A container name accepted before names were checked, that the store cannot address: nothing
+                    // can have been written under it, and the row must not stay in error_deleting for ever.
+                    logger.LogWarning(e, "Backup {BackupId}'s container cannot be addressed in the store; the backup holds no data there and is deleted", backupId);
+                }
             }
 
             var now = DateTime.UtcNow;
@@ -346,11 +355,11 @@ public sealed class BackupManager(
         }
     }
 
-    private static string Reason(Exception e) => e switch
-    {
-        VolumeServiceException or CorruptChunkException or StoreException or InvalidOperationException or InvalidDataException => e.Message,
-        _ => $"{e.GetType().Name}: {e.Message}",
-    };
+    /// <summary>
+    /// The fail_reason a tenant reads: what failed, never the server's paths or .NET type names (the log has
+    /// the whole exception, under the backup id).
+    /// </summary>
+    private static string Reason(Exception e) => FailReasons.ForTenant(e);
 
     private async Task TryAsync(Func<Task> cleanup)
     {

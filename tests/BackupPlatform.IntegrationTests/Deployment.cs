@@ -82,6 +82,9 @@ public sealed class Deployment : IAsyncDisposable
             $"--BackupPlatform:Volumes:Path={deployment.VolumesPath}",
             "--BackupPlatform:Volumes:AdditionalZones:0=az1",
             "--BackupPlatform:Volumes:AdditionalZones:1=az2",
+            // Tests make many volumes in one project; QuotaTests sets its own limits.
+            "--BackupPlatform:Volumes:QuotaVolumes=-1",
+            "--BackupPlatform:Volumes:QuotaGigabytes=-1",
             $"--BackupPlatform:VolumeService:ServiceToken={ServiceToken}");
         // The API reaches the volume service over HTTP, as in production: it then accepts work while the broker is down.
         deployment.ApiHost = await deployment.StartHostAsync(
