@@ -75,10 +75,15 @@ public static class CinderApiPipeline
         if (segments.Length >= 2 && ProjectlessCollections.Contains(segments[1]))
         {
             // Cinder routes /v3/backups/... to the same controller as /v3/{project}/backups/...; the project is the caller's.
-            var identity = RequestIdentity.Read(http, http.RequestServices.GetRequiredService<AuthOptions>());
+            // In token mode the token is opaque: its project comes from the token table, never from its text
+            // (which would also have put the secret into the rewritten path, and so into every request log).
+            var options = http.RequestServices.GetRequiredService<AuthOptions>();
+            var identity = await RequestIdentity.ResolveAsync(http, options);
             if (identity is null)
             {
-                await CinderFault.Unauthorized("No project in X-Auth-Token (expected user:project).").ExecuteAsync(http);
+                await CinderFault.Unauthorized(options.IsTokenMode
+                    ? "The request you have made requires authentication: X-Auth-Token is missing, unknown, revoked or expired."
+                    : "No project in X-Auth-Token (expected user:project).").ExecuteAsync(http);
                 return;
             }
 
