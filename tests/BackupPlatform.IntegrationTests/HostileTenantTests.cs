@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using BackupPlatform.Admin;
+using Microsoft.EntityFrameworkCore;
 using static BackupPlatform.IntegrationTests.CinderHttp;
 
 namespace BackupPlatform.IntegrationTests;
@@ -27,7 +28,7 @@ public sealed class HostileTenantTests
         var ids = string.Join(',', Enumerable.Repeat("id", 2000));
         var sorted = await api.GetAsync($"{Backups}/detail?sort={ids}");
         Assert.Equal(HttpStatusCode.OK, sorted.StatusCode);
-        var mixed = string.Join(',', Enumerable.Range(0, 1500).Select(i => i % 2 == 0 ? "created_at:asc" : "size:desc"));
+        var mixed = string.Join(',', Enumerable.Range(0, 400).Select(i => i % 2 == 0 ? "created_at:asc" : "size:desc"));
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"{Backups}?sort={mixed}")).StatusCode);
 
         // Every other list built from the query is bounded too: an administrator's filters are columns, one Where each.
@@ -96,6 +97,37 @@ public sealed class HostileTenantTests
     }
 
     [Fact]
+    public async Task Finding_5_a_backup_whose_container_the_store_cannot_address_is_deleted_and_force_deleted_out_of_error_deleting()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        var volume = await deployment.CreateVolumeAsync(1);
+        var plain = await deployment.CreateBackupAsync(volume);
+        await deployment.WaitForBackupAsync(plain, "creating");
+        var forced = await deployment.CreateBackupAsync(volume);
+        await deployment.WaitForBackupAsync(forced, "creating");
+
+        // Rows as the catalogue held them before containers were checked at the edge.
+        await using (var db = deployment.BackupDb())
+        {
+            await db.Backups.Where(b => b.Id == plain).ExecuteUpdateAsync(s => s.SetProperty(b => b.Container, "../escape").SetProperty(b => b.Status, "error"));
+            await db.Backups.Where(b => b.Id == forced).ExecuteUpdateAsync(s => s.SetProperty(b => b.Container, new string('é', 200)).SetProperty(b => b.Status, "error_deleting"));
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, (await deployment.Api.DeleteAsync($"{Backups}/{plain}")).StatusCode);
+        var force = await SendAsync(deployment.AdminApi, HttpMethod.Post, $"{Backups}/{forced}/action", "{\"os-force_delete\": null}");
+        Assert.Equal(HttpStatusCode.Accepted, force.StatusCode);
+        foreach (var id in new[] { plain, forced })
+        {
+            await Deployment.WaitUntilAsync(async () => (await deployment.Api.GetAsync($"{Backups}/{id}")).StatusCode == HttpStatusCode.NotFound);
+        }
+
+        var usage = (await Deployment.ReadAsync(await deployment.AdminApi.GetAsync($"/v3/{P}/os-quota-sets/{P}?usage=True"))).GetProperty("quota_set");
+        Assert.Equal(0, usage.GetProperty("backups").GetProperty("in_use").GetInt32());
+        Assert.Equal(0, usage.GetProperty("backup_gigabytes").GetProperty("in_use").GetInt32());
+        Assert.False(Directory.Exists(Path.Combine(deployment.StorePath, "..", "escape")));
+    }
+
+    [Fact]
     public async Task Finding_7_lone_surrogates_and_invalid_utf8_are_400_on_every_endpoint()
     {
         await using var aio = await AllInOneProcess.StartAsync();
@@ -145,8 +177,7 @@ public sealed class HostileTenantTests
         using var api = aio.Client();
         foreach (var size in new[] { 2147483647, 100000, 16385, 1001 })
         {
-            var message = await AssertFaultAsync(await api.PostAsJsonAsync(Volumes, new { volume = new { size } }), HttpStatusCode.RequestEntityTooLarge, "overLimit");
-            Assert.Contains("gigabytes quota", message, StringComparison.Ordinal);
+            Assert.Contains("gigabytes quota", await AssertOverQuotaAsync(await api.PostAsJsonAsync(Volumes, new { volume = new { size } })), StringComparison.Ordinal);
         }
 
         foreach (var size in new object[] { 0, -1, 2147483648L, "1", 1.5, true })
@@ -159,7 +190,7 @@ public sealed class HostileTenantTests
             await CreateVolumeAsync(api, 1);
         }
 
-        Assert.Contains("VolumeLimitExceeded", await AssertFaultAsync(await api.PostAsJsonAsync(Volumes, new { volume = new { size = 1 } }), HttpStatusCode.RequestEntityTooLarge, "overLimit"), StringComparison.Ordinal);
+        Assert.Contains("VolumeLimitExceeded", await AssertOverQuotaAsync(await api.PostAsJsonAsync(Volumes, new { volume = new { size = 1 } })), StringComparison.Ordinal);
         var listed = (await ReadAsync(await api.GetAsync($"{Volumes}/detail"))).GetProperty("volumes");
         Assert.Equal(10, listed.GetArrayLength());
         Assert.All(listed.EnumerateArray(), v => Assert.Equal("available", v.GetProperty("status").GetString()));
@@ -307,6 +338,17 @@ public sealed class HostileTenantTests
     }
 
     private static async Task<JsonElement> ReadAsync(HttpResponseMessage response) => await Deployment.ReadAsync(response);
+
+    /// <summary>Cinder's quota fault: 413 overLimit with retryAfter "0" and the Retry-After header; returns the message.</summary>
+    private static async Task<string> AssertOverQuotaAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"{(int)response.StatusCode}: {text}");
+        var fault = JsonDocument.Parse(text).RootElement.GetProperty("overLimit");
+        AssertKeys(fault, "code", "message", "retryAfter");
+        Assert.Equal("0", response.Headers.RetryAfter?.ToString());
+        return fault.GetProperty("message").GetString()!;
+    }
 
     private static async Task<(int ExitCode, string Output, string Errors)> RunAdminAsync(AllInOneProcess aio, params string[] args)
     {
