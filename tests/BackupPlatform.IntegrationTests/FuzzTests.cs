@@ -54,7 +54,7 @@ public sealed class FuzzTests
                 HttpResponseMessage response;
                 try
                 {
-                    response = await client.SendAsync(request);
+                    response = await client.SendAsync(request, CancellationToken.None);
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
@@ -63,7 +63,7 @@ public sealed class FuzzTests
                 }
 
                 Interlocked.Increment(ref sent);
-                var text = await response.Content.ReadAsStringAsync();
+                var text = await response.Content.ReadAsStringAsync(CancellationToken.None);
                 if ((int)response.StatusCode >= 500 && response.StatusCode != HttpStatusCode.ServiceUnavailable)
                 {
                     failures.Enqueue($"seed {seed} request {i}: {description} -> {(int)response.StatusCode} {text[..Math.Min(text.Length, 300)]}");
