@@ -33,9 +33,9 @@ public sealed class HostileTenantTests
 
         // Every other list built from the query is bounded too: an administrator's filters are columns, one Where each.
         using var admin = aio.Client($"admin:{P}");
-        var filters = string.Join('&', Enumerable.Range(0, 600).Select(i => $"k{i}=v"));
+        var filters = string.Join('&', Enumerable.Range(0, 100).Select(i => $"k{i}=v"));
         Assert.Contains("query parameters", await AssertFaultAsync(await admin.GetAsync($"{Backups}/detail?{filters}"), HttpStatusCode.BadRequest, "badRequest"), StringComparison.Ordinal);
-        var repeated = string.Join('&', Enumerable.Repeat("status=available", 600));
+        var repeated = string.Join('&', Enumerable.Repeat("status=a", 100));
         await AssertFaultAsync(await api.GetAsync($"{Backups}?{repeated}"), HttpStatusCode.BadRequest, "badRequest");
 
         Assert.False(aio.HasExited);
