@@ -176,6 +176,11 @@ public static class BackupActionsApi
             return CinderFault.BadRequest("Invalid input received: Can't parse backup record: 'id' and 'size' are required.");
         }
 
+        if (ImportRecordCheck.Refusal(record) is { } refusal)
+        {
+            return CinderFault.BadRequest(refusal);
+        }
+
         var existing = await db.Backups.SingleOrDefaultAsync(b => b.Id == record.Id, http.RequestAborted);
         if (existing is { Deleted: false })
         {

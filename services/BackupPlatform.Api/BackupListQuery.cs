@@ -171,7 +171,12 @@ public sealed class BackupListQuery
                 return CinderFault.BadRequest("Invalid input received: Unknown sort direction, must be 'desc' or 'asc'");
             }
 
-            _sort.Add((key, dir == "desc"));
+            // A key already sorted on orders nothing more: dropping repeats bounds the sort by the columns (a
+            // thousand repeats once overflowed the stack in the query translation).
+            if (!_sort.Exists(s => s.Key == key))
+            {
+                _sort.Add((key, dir == "desc"));
+            }
         }
 
         return null;

@@ -62,6 +62,13 @@ public static class BackupsApi
             return CinderFault.BadRequest(invalid ?? "Invalid input for field/attribute volume_id. Value: None. None is not of type 'string'");
         }
 
+        // Cinder's drivers take an empty container as none (the default); anything else must be a plain name.
+        container = string.IsNullOrEmpty(container) ? null : container;
+        if (container is not null && !BackupContainers.IsValid(container))
+        {
+            return CinderFault.BadRequest(BackupContainers.Refusal(container));
+        }
+
         var identity = RequestIdentity.Of(http);
         VolumeReserved volume;
         try
@@ -349,29 +356,51 @@ public static class BackupsApi
             return e.NotFound ? CinderFault.NotFound(e.Message) : CinderFault.BadRequest(e.Message);
         }
 
+        bool claimed;
         await using (var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None))
         {
             var now = DateTime.UtcNow;
-            var moved = await db.Backups
+            claimed = await db.Backups
                 .Where(b => b.Id == backup.Id && b.Status == BackupStatus.Available)
                 .ExecuteUpdateAsync(
                     s => s.SetProperty(b => b.Status, BackupStatus.Restoring).SetProperty(b => b.RestoreVolumeId, volume.VolumeId)
                         .SetProperty(b => b.FailReason, (string?)null).SetProperty(b => b.UpdatedAt, now),
-                    CancellationToken.None);
-            if (moved == 0)
+                    CancellationToken.None) == 1;
+            if (claimed)
             {
-                await volumes.ReleaseAsync(volume.VolumeId, null, CancellationToken.None);
-                return CinderFault.BadRequest("Invalid backup: Backup status must be available");
+                db.Send(QueueNames.Scheduler, new RestoreBackup { BackupId = backup.Id, VolumeId = volume.VolumeId }, backup.Id);
+                await db.SaveChangesAsync(CancellationToken.None);
+                await transaction.CommitAsync(CancellationToken.None);
             }
+        }
 
-            db.Send(QueueNames.Scheduler, new RestoreBackup { BackupId = backup.Id, VolumeId = volume.VolumeId }, backup.Id);
-            await db.SaveChangesAsync(CancellationToken.None);
-            await transaction.CommitAsync(CancellationToken.None);
+        if (!claimed)
+        {
+            // Another restore took the backup first. The volume this request reserved (or created) is given back
+            // only now, after the transaction ended: a call to the volume service never waits inside one (SQLite
+            // would hold every writer of the deployment behind it).
+            await GiveBackAsync(volumes, volume.VolumeId, http);
+            return CinderFault.BadRequest("Invalid backup: Backup status must be available");
         }
 
         outbox.Notify();
         return Results.Json(
             new { restore = new Dictionary<string, object> { ["backup_id"] = backup.Id, ["volume_id"] = volume.VolumeId, ["volume_name"] = volumeName } },
             statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>Ends the reservation this request made. A refusal here must not turn the 400 into a 500: the volume service's
+    /// own reservation timeout (or an administrator's os-reset_status) ends what this cannot.</summary>
+    private static async Task GiveBackAsync(VolumeServiceClient volumes, Guid volumeId, HttpContext http)
+    {
+        try
+        {
+            await volumes.ReleaseAsync(volumeId, null, CancellationToken.None);
+        }
+        catch (Exception e) when (e is VolumeServiceException or TimeoutException or HttpRequestException or MassTransit.RequestTimeoutException)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BackupsApi))
+                .LogWarning(e, "Restore refused, but volume {VolumeId} could not be released: an administrator may reset its status", volumeId);
+        }
     }
 }

@@ -23,8 +23,14 @@ public sealed class VolumeContract(
     public async Task<VolumeAnswer<VolumeDetails>> CreateAsync(CreateVolume request, CancellationToken cancellationToken)
     {
         EnsureVersion(request.TargetVersion);
-        var volume = await creator.CreateAsync(request.ProjectId, request.UserId, request.SizeGb, request.Name, request.Description, null, request.AvailabilityZone, cancellationToken);
-        return Details(volume);
+        try
+        {
+            return Details(await creator.CreateAsync(request.ProjectId, request.UserId, request.SizeGb, request.Name, request.Description, null, request.AvailabilityZone, cancellationToken));
+        }
+        catch (VolumeQuotaExceededException e)
+        {
+            return new VolumeRequestRefused { VolumeId = Guid.Empty, Reason = e.Message };
+        }
     }
 
     public async Task<VolumeAnswer<VolumeReserved>> ReserveAsync(ReserveVolume request, CancellationToken cancellationToken)

@@ -18,4 +18,10 @@ public sealed class VolumeServiceOptions
 
     /// <summary>This volume service's host name (Cinder's os-vol-host-attr:host).</summary>
     public string Host { get; set; } = Environment.MachineName;
+
+    /// <summary>Volumes a project may hold (Cinder's quota_volumes; -1 unlimited). Temporary copies made for backups do not count.</summary>
+    public int QuotaVolumes { get; set; } = 10;
+
+    /// <summary>GiB of volumes a project may hold (Cinder's quota_gigabytes; -1 unlimited).</summary>
+    public int QuotaGigabytes { get; set; } = 1000;
 }

@@ -66,7 +66,16 @@ public static class VolumesApi
         }
 
         var identity = RequestIdentity.Of(http);
-        var volume = await creator.CreateAsync(project_id, identity.UserId, size, name, description, metadata, zone, http.RequestAborted);
+        Volume volume;
+        try
+        {
+            volume = await creator.CreateAsync(project_id, identity.UserId, size, name, description, metadata, zone, http.RequestAborted);
+        }
+        catch (VolumeQuotaExceededException e)
+        {
+            return CinderFault.OverQuota(e.Message);
+        }
+
         return Results.Json(new { volume = VolumeView.Detail(volume, http.Request, isAdmin: false) }, statusCode: StatusCodes.Status202Accepted);
     }
 

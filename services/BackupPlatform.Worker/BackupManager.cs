@@ -283,7 +283,16 @@ public sealed class BackupManager(
             // A backup made by Cinder is only unlisted: its objects are Cinder's (docs/cinder-format.md).
             if (backup.Container is { } container && !backup.IsCinderFormat)
             {
-                await new BackupWriter(store, engine).DeleteAsync(container, backupId, cancellationToken);
+                try
+                {
+                    await new BackupWriter(store, engine).DeleteAsync(container, backupId, cancellationToken);
+                }
+                catch (Exception e) when (!BackupContainers.IsValid(container) && e is ArgumentException or StoreException or IOException)
+                {
+                    // A container name accepted before names were checked, that the store cannot address: nothing
+                    // can have been written under it, and the row must not stay in error_deleting for ever.
+                    logger.LogWarning(e, "Backup {BackupId}'s container cannot be addressed in the store; the backup holds no data there and is deleted", backupId);
+                }
             }
 
             var now = DateTime.UtcNow;
@@ -444,11 +453,11 @@ public sealed class BackupManager(
         }
     }
 
-    private static string Reason(Exception e) => e switch
-    {
-        VolumeServiceException or CorruptChunkException or CinderObjectException or StoreException or InvalidOperationException or InvalidDataException => e.Message,
-        _ => $"{e.GetType().Name}: {e.Message}",
-    };
+    /// <summary>
+    /// The fail_reason a tenant reads: what failed, never the server's paths or .NET type names (the log has
+    /// the whole exception, under the backup id).
+    /// </summary>
+    private static string Reason(Exception e) => FailReasons.ForTenant(e);
 
     private async Task TryAsync(Func<Task> cleanup)
     {

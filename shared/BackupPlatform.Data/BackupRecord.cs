@@ -78,7 +78,7 @@ public sealed record BackupRecord
         {
             return JsonSerializer.Deserialize<BackupRecord>(Convert.FromBase64String(url));
         }
-        catch (Exception e) when (e is FormatException or JsonException)
+        catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
         {
             return null;
         }

@@ -83,6 +83,9 @@ public sealed class Deployment : IAsyncDisposable
             $"--BackupPlatform:Volumes:Path={deployment.VolumesPath}",
             "--BackupPlatform:Volumes:AdditionalZones:0=az1",
             "--BackupPlatform:Volumes:AdditionalZones:1=az2",
+            // Tests make many volumes in one project; QuotaTests sets its own limits.
+            "--BackupPlatform:Volumes:QuotaVolumes=-1",
+            "--BackupPlatform:Volumes:QuotaGigabytes=-1",
             $"--BackupPlatform:VolumeService:ServiceToken={ServiceToken}");
         // Every other service calls it over HTTP on the port it listens on, as in production.
         deployment._volumeServiceUrl = Address(volumes);

@@ -65,14 +65,25 @@ public static class CinderApiPipeline
             return;
         }
 
+        if (QueryRefusal(http.Request.Query) is { } refusal)
+        {
+            await CinderFault.BadRequest(refusal).ExecuteAsync(http);
+            return;
+        }
+
         var segments = rest.Value?.Split('/', 3, StringSplitOptions.None) ?? [];
         if (segments.Length >= 2 && ProjectlessCollections.Contains(segments[1]))
         {
             // Cinder routes /v3/backups/... to the same controller as /v3/{project}/backups/...; the project is the caller's.
-            var identity = RequestIdentity.Read(http, http.RequestServices.GetRequiredService<AuthOptions>());
+            // In token mode the token is opaque: its project comes from the token table, never from its text
+            // (which would also have put the secret into the rewritten path, and so into every request log).
+            var options = http.RequestServices.GetRequiredService<AuthOptions>();
+            var identity = await RequestIdentity.ResolveAsync(http, options);
             if (identity is null)
             {
-                await CinderFault.Unauthorized("No project in X-Auth-Token (expected user:project).").ExecuteAsync(http);
+                await CinderFault.Unauthorized(options.IsTokenMode
+                    ? "The request you have made requires authentication: X-Auth-Token is missing, unknown, revoked or expired."
+                    : "No project in X-Auth-Token (expected user:project).").ExecuteAsync(http);
                 return;
             }
 
@@ -80,6 +91,28 @@ public static class CinderApiPipeline
         }
 
         await next();
+    }
+
+    /// <summary>More query values than any Cinder call uses: every list an endpoint builds from the query stays this small.</summary>
+    public const int MaxQueryValues = 64;
+
+    /// <summary>The query, checked once for every endpoint: bounded in count, and (as decoded) valid Unicode.</summary>
+    private static string? QueryRefusal(IQueryCollection query)
+    {
+        if (query.Sum(q => q.Value.Count) > MaxQueryValues)
+        {
+            return $"Invalid input received: more than {MaxQueryValues} query parameters.";
+        }
+
+        foreach (var (key, values) in query)
+        {
+            if (!RequestBody.IsValidText(key) || values.Any(v => v is not null && !RequestBody.IsValidText(v)))
+            {
+                return "Invalid input received: a query parameter is not valid Unicode.";
+            }
+        }
+
+        return null;
     }
 
     private static async Task WriteFaultAsync(StatusCodeContext context)

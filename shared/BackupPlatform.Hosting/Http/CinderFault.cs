@@ -22,15 +22,20 @@ public static class CinderFault
 
     public static IResult ServiceUnavailable(string message) => Fault("serviceUnavailable", StatusCodes.Status503ServiceUnavailable, message);
 
+    /// <summary>The longest message a fault carries: an answer never grows with what the client sent.</summary>
+    public const int MaxMessageLength = 1024;
+
     public static IResult Fault(string name, int code, string message) =>
-        Results.Json(new Dictionary<string, object> { [name] = new FaultBody(code, message) }, statusCode: code);
+        Results.Json(new Dictionary<string, object> { [name] = new FaultBody(code, Bounded(message)) }, statusCode: code);
+
+    private static string Bounded(string message) => message.Length <= MaxMessageLength ? message : string.Concat(message.AsSpan(0, MaxMessageLength), "...");
 
     private sealed class OverQuotaResult(string message) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.Headers.RetryAfter = "0";
-            var body = new Dictionary<string, object> { ["overLimit"] = new OverLimitBody(StatusCodes.Status413PayloadTooLarge, message, "0") };
+            var body = new Dictionary<string, object> { ["overLimit"] = new OverLimitBody(StatusCodes.Status413PayloadTooLarge, Bounded(message), "0") };
             return Results.Json(body, statusCode: StatusCodes.Status413PayloadTooLarge).ExecuteAsync(httpContext);
         }
     }

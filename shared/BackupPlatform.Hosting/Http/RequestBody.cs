@@ -24,13 +24,13 @@ public static class RequestBody
 
         if (allowedKeys is not null && root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n != rootKey) is { } extraRoot)
         {
-            return (default, CinderFault.BadRequest($"Invalid input for field/attribute request body. Additional properties are not allowed ('{extraRoot}' was unexpected)"));
+            return (default, CinderFault.BadRequest($"Invalid input for field/attribute request body. Additional properties are not allowed ('{Echo(extraRoot)}' was unexpected)"));
         }
 
         if (allowedKeys is not null && body.ValueKind == JsonValueKind.Object
             && body.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !allowedKeys.Contains(n)) is { } extra)
         {
-            return (default, CinderFault.BadRequest($"Invalid input for field/attribute {rootKey}. Additional properties are not allowed ('{extra}' was unexpected)"));
+            return (default, CinderFault.BadRequest($"Invalid input for field/attribute {rootKey}. Additional properties are not allowed ('{Echo(extra)}' was unexpected)"));
         }
 
         if (body.ValueKind == JsonValueKind.Null && rootMayBeNull)
@@ -40,7 +40,7 @@ public static class RequestBody
 
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return (default, CinderFault.BadRequest($"Invalid input for field/attribute {rootKey}. Value: {body}. {body} is not of type 'object'"));
+            return (default, CinderFault.BadRequest($"Invalid input for field/attribute {rootKey}. Value: {Echo(body.GetRawText())}. {Echo(body.GetRawText())} is not of type 'object'"));
         }
 
         return (body, null);
@@ -48,10 +48,18 @@ public static class RequestBody
 
     /// <summary>
     /// The whole body as a JSON document, at most <see cref="MaxBytes"/> bytes whether or not it announces
-    /// its length. Empty, malformed or oversized → a 400 that says which.
+    /// its length. Empty, malformed, oversized, not JSON by its Content-Type, or holding a string that is no
+    /// valid Unicode (a lone surrogate escape, invalid UTF-8) → a 400 that says which, without the parser's
+    /// internals (Cinder answers "Malformed request body").
     /// </summary>
     public static async Task<(JsonElement Root, IResult? Error)> ReadDocumentAsync(HttpRequest request)
     {
+        // Cinder's wsgi layer ignores a body whose Content-Type is not JSON, so the call fails as if it had none: 400.
+        if (!IsJson(request.ContentType))
+        {
+            return (default, CinderFault.BadRequest("Malformed request body: the Content-Type must be application/json."));
+        }
+
         if (request.ContentLength > MaxBytes)
         {
             return (default, TooLarge());
@@ -63,20 +71,102 @@ public static class RequestBody
             limit.MaxRequestBodySize = MaxBytes;
         }
 
+        JsonElement root;
         try
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-            return (document.RootElement.Clone(), null);
+            using var document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = MaxDepth }, request.HttpContext.RequestAborted);
+            root = document.RootElement.Clone();
         }
-        catch (JsonException e)
+        catch (JsonException)
         {
-            return (default, CinderFault.BadRequest($"Malformed request body: {e.Message}"));
+            return (default, CinderFault.BadRequest("Malformed request body"));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (default, TooLarge());
         }
+
+        // Every string once, here: the endpoints' GetString can then not throw on what a client sent.
+        return HoldsInvalidText(root, 0)
+            ? (default, CinderFault.BadRequest("Malformed request body: a string is not valid Unicode (invalid UTF-8 or a lone surrogate)."))
+            : (root, null);
     }
+
+    /// <summary>No request of the API nests deeper; a deeper document is refused before anything walks it.</summary>
+    public const int MaxDepth = 16;
+
+    /// <summary>application/json or Cinder's vendor type; a body without a Content-Type is read as JSON (lenient: some scripts omit it).</summary>
+    public static bool IsJson(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType))
+        {
+            return true;
+        }
+
+        var media = contentType.Split(';', 2)[0].Trim();
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || media.Equals("application/vnd.openstack.volume+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool HoldsInvalidText(JsonElement element, int depth)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    return !IsValidText(element.GetString()!);
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        if (!IsValidText(property.Name) || HoldsInvalidText(property.Value, depth + 1))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        if (HoldsInvalidText(item, depth + 1))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                default:
+                    return false;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses to transcode a lone surrogate escape or invalid UTF-8.
+            return true;
+        }
+    }
+
+    /// <summary>Well-formed UTF-16 (no lone surrogate): what PostgreSQL, SQLite and every JSON writer can store and echo.</summary>
+    public static bool IsValidText(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A client's value quoted in an error message: at most 64 characters, so an answer never grows with the input.</summary>
+    public static string Echo(string? value) => value is null ? "None" : value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 64), "...");
 
     private static IResult TooLarge() => CinderFault.BadRequest($"Request body is larger than {MaxBytes} bytes.");
 
@@ -92,21 +182,21 @@ public static class RequestBody
 
         if (element.ValueKind != JsonValueKind.String)
         {
-            error = $"Invalid input for field/attribute {name}. Value: {element}. {element} is not of type 'string', 'null'";
+            error = $"Invalid input for field/attribute {name}. Value: {Echo(element.GetRawText())}. {Echo(element.GetRawText())} is not of type 'string', 'null'";
             return false;
         }
 
         value = element.GetString();
         if (value!.Length > maxLength)
         {
-            error = $"Invalid input for field/attribute {name}. Value: {value}. '{value}' is too long";
+            error = $"Invalid input for field/attribute {name}. Value: {Echo(value)}. '{Echo(value)}' is too long";
             return false;
         }
 
         // PostgreSQL text cannot hold NUL; refused here rather than failing in the database.
         if (value.Contains('\0', StringComparison.Ordinal))
         {
-            error = $"Invalid input for field/attribute {name}. Value: {JsonSerializer.Serialize(value)}. It contains a NUL character.";
+            error = $"Invalid input for field/attribute {name}. Value: {Echo(JsonSerializer.Serialize(value))}. It contains a NUL character.";
             value = null;
             return false;
         }
@@ -130,7 +220,7 @@ public static class RequestBody
 
         if (!Guid.TryParse(text, out var id))
         {
-            error = $"Invalid input for field/attribute {name}. Value: {text}. '{text}' is not a 'uuid'";
+            error = $"Invalid input for field/attribute {name}. Value: {Echo(text)}. '{Echo(text)}' is not a 'uuid'";
             return false;
         }
 
@@ -168,7 +258,7 @@ public static class RequestBody
                 break;
         }
 
-        error = $"Invalid input for field/attribute {name}. Value: {element}. {element} is not of type 'boolean', 'string'";
+        error = $"Invalid input for field/attribute {name}. Value: {Echo(element.GetRawText())}. {Echo(element.GetRawText())} is not of type 'boolean', 'string'";
         return false;
     }
 }

@@ -38,7 +38,10 @@ internal sealed class ChunkCatalog
         var condemned = new HashSet<Guid>();
         await foreach (var name in store.ListAsync(container, StoreLayout.CondemnedPrefix, cancellationToken))
         {
-            condemned.Add(StoreLayout.ParsePackId(name));
+            if (StoreLayout.TryParsePackId(name, StoreLayout.CondemnedPrefix, out var marked))
+            {
+                condemned.Add(marked);
+            }
         }
 
         // Pack indexes are read while they are listed, and both stop once the table is full: a backup's
@@ -53,8 +56,7 @@ internal sealed class ChunkCatalog
                 new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = stop.Token },
                 async (name, ct) =>
                 {
-                    var pack = StoreLayout.ParsePackId(name);
-                    if (condemned.Contains(pack))
+                    if (!StoreLayout.TryParsePackId(name, StoreLayout.PackIndexPrefix, out var pack) || condemned.Contains(pack))
                     {
                         return;
                     }

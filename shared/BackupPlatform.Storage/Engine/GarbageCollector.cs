@@ -62,14 +62,21 @@ public sealed class GarbageCollector(IObjectStore store, EngineOptions options)
         var condemned = new Dictionary<Guid, string>();
         await foreach (var name in store.ListAsync(container, StoreLayout.CondemnedPrefix, cancellationToken))
         {
-            condemned[StoreLayout.ParsePackId(name)] = name;
+            if (StoreLayout.TryParsePackId(name, StoreLayout.CondemnedPrefix, out var marked))
+            {
+                condemned[marked] = name;
+            }
         }
 
         int newlyCondemned = 0, pardoned = 0, deleted = 0, blocked = 0, packs = 0;
         await foreach (var name in store.ListAsync(container, StoreLayout.PackPrefix, cancellationToken))
         {
+            if (!StoreLayout.TryParsePackId(name, StoreLayout.PackPrefix, out var pack))
+            {
+                continue;
+            }
+
             packs++;
-            var pack = StoreLayout.ParsePackId(name);
             if (referenced.Contains(pack) || condemned.ContainsKey(pack))
             {
                 continue;

@@ -32,4 +32,32 @@ public static class StoreLayout
 
     /// <summary>The pack id at the end of a pack, pack index or condemned-marker name.</summary>
     public static Guid ParsePackId(string name) => Guid.ParseExact(name[(name.LastIndexOf('/') + 1)..], "N");
+
+    /// <summary>
+    /// The pack id of a name listed under a pack, pack-index or condemned prefix, when the name has exactly that
+    /// layout. Anything else found there (a foreign object, a backup once written with a nested container name)
+    /// is no pack: listing passes over it rather than failing, and garbage collection never deletes it.
+    /// </summary>
+    public static bool TryParsePackId(string name, string prefix, out Guid pack)
+    {
+        pack = Guid.Empty;
+        if (!name.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = name.AsSpan(prefix.Length);
+        if (prefix == PackPrefix)
+        {
+            // packs/<first two digits>/<32 hex digits>
+            if (rest.Length != 35 || rest[2] != '/' || !rest[..2].SequenceEqual(rest.Slice(3, 2)))
+            {
+                return false;
+            }
+
+            rest = rest[3..];
+        }
+
+        return rest.Length == 32 && Guid.TryParseExact(rest, "N", out pack) && PackId(pack).AsSpan().SequenceEqual(rest);
+    }
 }

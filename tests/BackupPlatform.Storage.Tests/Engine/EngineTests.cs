@@ -118,6 +118,33 @@ public abstract class EngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Garbage_collection_and_dedup_pass_over_objects_under_the_layout_prefixes_that_are_no_packs()
+    {
+        // What a backup once written with the container "<container>/packs/zz" left inside this one (issue 12).
+        var foreign = new[] { "packs/zz/backups/x/metadata.json", "packs/zz/packs/ab/0123", "packs/ab/not-a-pack", "index/zz/foo", "gc/condemned/nope" };
+        foreach (var name in foreign)
+        {
+            await Store.PutAsync(Container, name, new byte[] { 1 }, None);
+        }
+
+        var volume = TestVolumes.Mixed(2, seed: 21);
+        var kept = await BackupAsync(volume, Options());
+        var again = await BackupAsync(volume, Options()); // Dedup loads the container's pack indexes past the foreign names.
+        Assert.Equal(again.ChunkCount - again.ZeroChunks, again.DedupedChunks);
+
+        var collected = await new GarbageCollector(Store, Options()).CollectAsync(Container, TimeSpan.Zero, TimeSpan.FromHours(1), None);
+        Assert.Equal(2, collected.Backups);
+        Assert.Equal(collected.ReferencedPacks, collected.Packs);
+        Assert.Equal(0, collected.Deleted);
+        foreach (var name in foreign)
+        {
+            Assert.True(await Store.ExistsAsync(Container, name, None), name);
+        }
+
+        Assert.Equal(volume, await RestoreAsync(kept.BackupId, volume.Length, targetIsNew: true));
+    }
+
+    [Fact]
     public async Task Garbage_collection_keeps_unreferenced_packs_while_a_backup_that_began_before_is_running()
     {
         var volume = TestVolumes.Mixed(3, seed: 7);
