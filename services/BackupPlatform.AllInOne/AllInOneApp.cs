@@ -44,6 +44,7 @@ public static class AllInOneApp
         app.MapVolumesApi();
         app.MapSnapshotsApi();
         app.MapVolumeContractApi();
+        app.MapVolumeDataApi();
         app.MapCinderFallback();
         var auth = app.Services.GetRequiredService<BackupPlatform.Hosting.Http.AuthOptions>();
         if (!auth.IsTokenMode)
