@@ -28,7 +28,9 @@ public static class ImportRecordCheck
             return "Invalid input received: Can't parse backup record: 'object_count' and 'num_dependent_backups' must not be negative.";
         }
 
-        if (!string.IsNullOrEmpty(record.Container) && !BackupContainers.IsValid(record.Container))
+        var cinder = CinderFormat.IsCinderChunked(record.ServiceMetadata);
+        if (!string.IsNullOrEmpty(record.Container)
+            && !(cinder ? BackupContainers.IsValidCinderPath(record.Container) : BackupContainers.IsValid(record.Container)))
         {
             return BackupContainers.Refusal(record.Container);
         }

@@ -19,11 +19,13 @@ public static class VolumesProxy
     /// <summary>For the API as its own host; the all-in-one serves volumes itself.</summary>
     public static void MapVolumesProxy(this IEndpointRouteBuilder endpoints, VolumeServiceClientOptions options)
     {
-        var target = options.BaseAddress();
+        // Resolved at the first request: the host's start has checked the address by then, and a migration
+        // job (Database:Migrate=Only) that builds the API without starting it needs none.
+        var target = new Lazy<Uri>(options.BaseAddress);
         foreach (var collection in new[] { "volumes", "snapshots" })
         {
-            endpoints.Map($"/v3/{{project_id}}/{collection}", (HttpContext http, IHttpClientFactory clients) => ForwardAsync(http, clients, target));
-            endpoints.Map($"/v3/{{project_id}}/{collection}/{{**rest}}", (HttpContext http, IHttpClientFactory clients) => ForwardAsync(http, clients, target));
+            endpoints.Map($"/v3/{{project_id}}/{collection}", (HttpContext http, IHttpClientFactory clients) => ForwardAsync(http, clients, target.Value));
+            endpoints.Map($"/v3/{{project_id}}/{collection}/{{**rest}}", (HttpContext http, IHttpClientFactory clients) => ForwardAsync(http, clients, target.Value));
         }
     }
 

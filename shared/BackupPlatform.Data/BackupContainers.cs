@@ -14,6 +14,14 @@ public static partial class BackupContainers
 
     public static bool IsValid(string? container) => container is not null && Pattern().IsMatch(container);
 
+    /// <summary>
+    /// A container a Cinder record names: Cinder's posix and NFS drivers make it a relative path
+    /// ("ab/cd/&lt;volume id&gt;"), so here it may be up to 255 characters of plain names joined by single '/'
+    /// (each name as above: no "..", no empty or absolute part). Only imports of Cinder's records take it.
+    /// </summary>
+    public static bool IsValidCinderPath(string? container) =>
+        container is { Length: > 0 and <= MaxLength } && container.Split('/').All(part => Pattern().IsMatch(part));
+
     public static string Refusal(string container) =>
         $"Invalid input for field/attribute container. Value: {(container.Length <= 64 ? container : container[..64] + "...")}. " +
         "A container is 1 to 255 characters: letters, digits, '_', '-' and '.', beginning with a letter or digit.";

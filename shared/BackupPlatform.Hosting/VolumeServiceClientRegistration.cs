@@ -24,11 +24,13 @@ public static class VolumeServiceClientRegistration
         // The all-in-one registers its own options first (its own address, a token of its own).
         var options = services.FirstOrDefault(d => d.ServiceType == typeof(VolumeServiceClientOptions))?.ImplementationInstance as VolumeServiceClientOptions
             ?? VolumeServiceClientOptions.Read(configuration);
-        var baseAddress = options.BaseAddress();
         services.TryAddSingleton(options);
+        // Checked when the host starts, not here: a migration job (Database:Migrate=Only) builds the
+        // service without starting it and needs no volume service.
+        services.AddHostedService<VolumeServiceClientCheck>();
         services.AddHttpClient<VolumeServiceClient>(client =>
             {
-                client.BaseAddress = baseAddress;
+                client.BaseAddress = options.BaseAddress();
                 client.DefaultRequestHeaders.Add(VolumeContractHttp.TokenHeader, options.ServiceToken);
                 // The pipeline's timeouts bound each attempt and the retries bound the call.
                 client.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
@@ -50,6 +52,18 @@ public static class VolumeServiceClientRegistration
                 pipeline.AddTimeout(options.Timeout);
             });
         return services;
+    }
+
+    /// <summary>Stops the service at start, naming the setting, when the volume service's address or token is missing.</summary>
+    private sealed class VolumeServiceClientCheck(VolumeServiceClientOptions options) : Microsoft.Extensions.Hosting.IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            options.BaseAddress();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>

@@ -25,7 +25,8 @@ public sealed class SchemaMigrationTests
             "--Logging:LogLevel:Default=Warning",
         ];
 
-        await using var api = ApiApp.Create([.. common, "--BackupPlatform:Database:Migrate=Wait"]);
+        // The waiting API is a whole service and needs its volume service's address; the job's copies do not.
+        await using var api = ApiApp.Create([.. common, "--BackupPlatform:Database:Migrate=Wait", "--BackupPlatform:VolumeService:Url=http://127.0.0.1:9/", "--BackupPlatform:VolumeService:ServiceToken=unused"]);
         var starting = api.StartAsync();
         await Task.Delay(TimeSpan.FromSeconds(6));
         Assert.False(starting.IsCompleted, "The API started on an empty database instead of waiting for the migration job.");

@@ -122,6 +122,7 @@ public abstract class EngineTests : IAsyncLifetime
     {
         // What a backup once written with the container "<container>/packs/zz" left inside this one (issue 12).
         var foreign = new[] { "packs/zz/backups/x/metadata.json", "packs/zz/packs/ab/0123", "packs/ab/not-a-pack", "index/zz/foo", "gc/condemned/nope" };
+        await Store.EnsureContainerAsync(Container, None);
         foreach (var name in foreign)
         {
             await Store.PutAsync(Container, name, new byte[] { 1 }, None);
