@@ -1,6 +1,4 @@
 using BackupPlatform.Hosting;
-using Microsoft.Extensions.Http.Resilience;
-using Polly;
 
 namespace BackupPlatform.Worker;
 
@@ -14,29 +12,7 @@ public static class VolumeDataClient
     /// </summary>
     public static IServiceCollection AddVolumeDataClient(this IServiceCollection services)
     {
-        services.AddHttpClient(Name, (provider, client) =>
-            {
-                var options = provider.GetRequiredService<VolumeServiceClientOptions>();
-                client.BaseAddress = options.BaseAddress();
-                client.DefaultRequestHeaders.Add(VolumeContractHttp.TokenHeader, options.ServiceToken);
-                client.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            .AddResilienceHandler(Name, (pipeline, context) =>
-            {
-                var options = context.ServiceProvider.GetRequiredService<VolumeServiceClientOptions>();
-                if (options.Retry.Attempts > 0)
-                {
-                    pipeline.AddRetry(new HttpRetryStrategyOptions
-                    {
-                        MaxRetryAttempts = options.Retry.Attempts,
-                        Delay = options.Retry.Backoff,
-                        BackoffType = DelayBackoffType.Exponential,
-                        UseJitter = true,
-                    });
-                }
-
-                pipeline.AddTimeout(options.Timeout);
-            });
+        services.AddHttpClient(Name).UseVolumeService();
         return services;
     }
 }

@@ -28,30 +28,43 @@ public static class VolumeServiceClientRegistration
         // Checked when the host starts, not here: a migration job (Database:Migrate=Only) builds the
         // service without starting it and needs no volume service.
         services.AddHostedService<VolumeServiceClientCheck>();
-        services.AddHttpClient<VolumeServiceClient>(client =>
-            {
-                client.BaseAddress = options.BaseAddress();
-                client.DefaultRequestHeaders.Add(VolumeContractHttp.TokenHeader, options.ServiceToken);
-                // The pipeline's timeouts bound each attempt and the retries bound the call.
-                client.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
-            })
-            .AddResilienceHandler("volume-service", pipeline =>
-            {
-                if (options.Retry.Attempts > 0)
-                {
-                    pipeline.AddRetry(new HttpRetryStrategyOptions
-                    {
-                        MaxRetryAttempts = options.Retry.Attempts,
-                        Delay = options.Retry.Backoff,
-                        BackoffType = DelayBackoffType.Exponential,
-                        UseJitter = true,
-                        ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
-                    });
-                }
-
-                pipeline.AddTimeout(options.Timeout);
-            });
+        services.AddHttpClient<VolumeServiceClient>().UseVolumeService();
         return services;
+    }
+
+    /// <summary>
+    /// A client of the volume service: its address and service token from <see cref="VolumeServiceClientOptions"/>,
+    /// and one resilience pipeline of bounded retries with exponential backoff and jitter around a per-attempt
+    /// timeout. The contract's typed client and the worker's data-path client both use it.
+    /// </summary>
+    public static IHttpClientBuilder UseVolumeService(this IHttpClientBuilder builder)
+    {
+        builder.ConfigureHttpClient((provider, client) =>
+        {
+            var options = provider.GetRequiredService<VolumeServiceClientOptions>();
+            client.BaseAddress = options.BaseAddress();
+            client.DefaultRequestHeaders.Add(VolumeContractHttp.TokenHeader, options.ServiceToken);
+            // The pipeline's timeouts bound each attempt and the retries bound the call.
+            client.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
+        });
+        builder.AddResilienceHandler(builder.Name, (pipeline, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<VolumeServiceClientOptions>();
+            if (options.Retry.Attempts > 0)
+            {
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = options.Retry.Attempts,
+                    Delay = options.Retry.Backoff,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
+                });
+            }
+
+            pipeline.AddTimeout(options.Timeout);
+        });
+        return builder;
     }
 
     /// <summary>Stops the service at start, naming the setting, when the volume service's address or token is missing.</summary>
