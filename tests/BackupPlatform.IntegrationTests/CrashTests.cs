@@ -126,6 +126,36 @@ public sealed class CrashTests
             return await db.Backups.AnyAsync(b => b.Id == backupId && b.WorkStartedAt != null);
         });
 
+    /// <summary>
+    /// Issue 12's crash-safety check. .NET cannot catch a stack overflow: the runtime aborts the process, as it can on
+    /// running out of memory. In production the API is its own process (its own pod): its sudden death (here kill -9,
+    /// right after a 202) must stop no worker or scheduler, and what it accepted must still end.
+    /// </summary>
+    [Fact]
+    public async Task An_API_process_that_dies_suddenly_stops_no_worker_or_scheduler_and_its_backup_completes()
+    {
+        await using var deployment = await Deployment.StartAsync(withWorker: false);
+        var worker = await deployment.StartWorkerProcessAsync(Deployment.WorkerHost, "nova");
+        var (api, address) = await deployment.StartApiProcessAsync();
+        var volume = await deployment.CreateVolumeAsync(2);
+        await deployment.UploadAsync(volume, RandomBytes(DataBytes, seed: 14));
+        using var client = new HttpClient { BaseAddress = address };
+        client.DefaultRequestHeaders.Add("X-Auth-Token", $"tenant:{Deployment.Project}");
+        var response = await client.PostAsJsonAsync($"/v3/{Deployment.Project}/backups", new { backup = new { volume_id = volume } });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var backupId = (await Deployment.ReadAsync(response)).GetProperty("backup").GetProperty("id").GetGuid();
+
+        api.Kill();
+        await api.WaitForExitAsync();
+
+        // The worker (its own process) and the scheduler go on: the backup the dead API accepted completes, and a new one
+        // through another API is routed and made.
+        Assert.Equal("available", (await deployment.WaitForBackupAsync(backupId, "creating")).GetProperty("status").GetString());
+        Assert.False(worker.HasExited);
+        var next = await deployment.CreateBackupAsync(volume);
+        Assert.Equal("available", (await deployment.WaitForBackupAsync(next, "creating")).GetProperty("status").GetString());
+    }
+
     private static byte[] RandomBytes(int length, int seed)
     {
         var bytes = new byte[length];

@@ -158,18 +158,47 @@ public sealed class Deployment : IAsyncDisposable
     /// </summary>
     public async Task<System.Diagnostics.Process> StartWorkerProcessAsync(string host, string zone, params string[] extra)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "BackupPlatform.Worker.dll");
+        var started = DateTime.UtcNow;
+        var process = StartProcess("BackupPlatform.Worker.dll", host, WorkerArgs(host, zone, extra));
+        await WaitForHostAsync(host, started);
+        return process;
+    }
+
+    /// <summary>An API of this deployment as its own operating-system process, for tests that kill it; its process and address.</summary>
+    public async Task<(System.Diagnostics.Process Process, Uri Address)> StartApiProcessAsync()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var address = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}/");
+        listener.Stop();
+        var process = StartProcess("BackupPlatform.Api.dll", "api", [.. CommonArgs.Where(a => !a.StartsWith("--urls=", StringComparison.Ordinal)), .. VolumeServiceArgs, $"--urls={address}"]);
+        using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+        await WaitUntilAsync(async () =>
+        {
+            try
+            {
+                return (await probe.GetAsync("/v3/")).IsSuccessStatusCode;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }, seconds: 120);
+        return (process, address);
+    }
+
+    private System.Diagnostics.Process StartProcess(string dll, string name, string[] args)
+    {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in WorkerArgs(host, zone, extra))
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
-        var started = DateTime.UtcNow;
         var process = System.Diagnostics.Process.Start(start)!;
         // Kept after the test (the deployment's own directory is not), for a post-mortem of a failure.
-        var log = Path.Combine(Path.GetTempPath(), "backupplatform-test-logs", $"{host}-{process.Id}.log");
+        var log = Path.Combine(Path.GetTempPath(), "backupplatform-test-logs", $"{name}-{process.Id}.log");
         Directory.CreateDirectory(Path.GetDirectoryName(log)!);
         var writer = TextWriter.Synchronized(new StreamWriter(log) { AutoFlush = true });
         process.OutputDataReceived += (_, e) => writer.WriteLine(e.Data);
@@ -184,7 +213,6 @@ public sealed class Deployment : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _processes.Add(process);
-        await WaitForHostAsync(host, started);
         return process;
     }
 
