@@ -9,8 +9,15 @@ namespace BackupPlatform.Storage.Engine;
 public sealed record BackupManifest
 {
     public const string FormatName = "backupplatform";
-    /// <summary>2: small chunks in packs, segmented binary index. Version 1 (a whole object per 4 MiB chunk) never left development.</summary>
-    public const int CurrentFormatVersion = 2;
+    /// <summary>
+    /// 3: chunk names keyed per project (<see cref="ChunkNaming"/>). 2: small chunks in packs, segmented binary
+    /// index, chunks named by SHA-256 (or one key when encrypted); still read. Version 1 (a whole object per
+    /// 4 MiB chunk) never left development.
+    /// </summary>
+    public const int CurrentFormatVersion = 3;
+
+    /// <summary>The oldest version this version reads.</summary>
+    public const int OldestReadableVersion = 2;
 
     [JsonPropertyName("format")]
     public string Format { get; init; } = FormatName;
@@ -45,6 +52,11 @@ public sealed record BackupManifest
 
     [JsonPropertyName("created_at")]
     public required DateTime CreatedAt { get; init; }
+
+    /// <summary>The dedup domain whose key named the chunks; set from version 3 on (version 2 named them by SHA-256, or by the encryption key alone).</summary>
+    [JsonPropertyName("chunk_naming")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BackupChunkNaming? Naming { get; init; }
 
     /// <summary>Set when the chunks are sealed (docs/storage-format.md, "Encryption"); the volume metadata is then sealed too.</summary>
     [JsonPropertyName("encryption")]
