@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace BackupPlatform.Storage.Engine;
 
 /// <summary>
-/// The manifest's "chunk_naming" (format version 3): the dedup domain whose key named the backup's chunks,
+/// The manifest's "chunk_naming": the dedup domain whose key named the backup's chunks,
 /// so that a restore derives that key whichever project the backup's record was later imported into.
 /// </summary>
 public sealed record BackupChunkNaming

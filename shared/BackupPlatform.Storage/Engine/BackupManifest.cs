@@ -10,14 +10,12 @@ public sealed record BackupManifest
 {
     public const string FormatName = "backupplatform";
     /// <summary>
-    /// 3: chunk names keyed per project (<see cref="ChunkNaming"/>). 2: small chunks in packs, segmented binary
-    /// index, chunks named by SHA-256 (or one key when encrypted); still read. Version 1 (a whole object per
-    /// 4 MiB chunk) never left development.
+    /// 2: small chunks in packs, segmented binary index. Version 1 (a whole object per 4 MiB chunk) never left
+    /// development. Dedup domains (<see cref="Naming"/>) came without a bump: a reader that ignores the field
+    /// refuses every chunk as not matching its name, and a bump would have made an earlier worker's garbage
+    /// collection take the new backups for deleted ones (docs/storage-format.md, "Versions").
     /// </summary>
-    public const int CurrentFormatVersion = 3;
-
-    /// <summary>The oldest version this version reads.</summary>
-    public const int OldestReadableVersion = 2;
+    public const int CurrentFormatVersion = 2;
 
     [JsonPropertyName("format")]
     public string Format { get; init; } = FormatName;
@@ -53,7 +51,7 @@ public sealed record BackupManifest
     [JsonPropertyName("created_at")]
     public required DateTime CreatedAt { get; init; }
 
-    /// <summary>The dedup domain whose key named the chunks; set from version 3 on (version 2 named them by SHA-256, or by the encryption key alone).</summary>
+    /// <summary>The dedup domain whose key named the chunks; absent from backups written before domains, named by SHA-256 (or by the encryption key alone).</summary>
     [JsonPropertyName("chunk_naming")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public BackupChunkNaming? Naming { get; init; }

@@ -11,7 +11,7 @@ namespace BackupPlatform.Storage.Engine;
 /// read per run, in parallel, checks every chunk against its name before a byte of it is written, and
 /// writes each run at its offset. An encrypted backup's chunks are opened with its key first. A name is
 /// checked as the manifest says it was made (<see cref="NamingForAsync"/>): HMAC-SHA256 under the key of
-/// its project, or SHA-256 for a backup of version 2. A damaged chunk stops the restore with a
+/// its project, or SHA-256 for a backup written before dedup domains. A damaged chunk stops the restore with a
 /// <see cref="CorruptChunkException"/> naming the chunk and its pack.
 /// </summary>
 public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
@@ -33,15 +33,9 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
 
         var manifest = JsonSerializer.Deserialize<BackupManifest>(bytes)
             ?? throw new InvalidDataException($"Backup {backupId} has an empty manifest.");
-        if (manifest.Format != BackupManifest.FormatName || manifest.FormatVersion is < BackupManifest.OldestReadableVersion or > BackupManifest.CurrentFormatVersion)
+        if (manifest.Format != BackupManifest.FormatName || manifest.FormatVersion != BackupManifest.CurrentFormatVersion)
         {
             throw new InvalidDataException($"Backup {backupId} is in format {manifest.Format} version {manifest.FormatVersion}, which this version cannot read.");
-        }
-
-        // Version 3 says how its chunks are named; version 2 had one naming, so a domain there is a damaged manifest.
-        if ((manifest.FormatVersion >= 3) != (manifest.Naming is not null))
-        {
-            throw new InvalidDataException($"Backup {backupId}'s manifest of version {manifest.FormatVersion} {(manifest.Naming is null ? "lacks" : "must not have")} chunk_naming.");
         }
 
         return manifest;
@@ -66,9 +60,10 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
     }
 
     /// <summary>
-    /// How the backup's chunks are named, to check each against its name: SHA-256 (version 2, plain), the
-    /// encryption key's one naming key (version 2, encrypted), or HMAC under the key of the project the manifest
-    /// names, whatever project restores it (version 3). <see cref="InvalidDataException"/> when that key is not at hand.
+    /// How the backup's chunks are named, to check each against its name: HMAC under the key of the project the
+    /// manifest's chunk_naming names, whatever project restores it; without chunk_naming (a backup written before
+    /// dedup domains) SHA-256, or the encryption key's one naming key. <see cref="InvalidDataException"/> when
+    /// that key is not at hand.
     /// </summary>
     public async Task<ChunkNaming> NamingForAsync(string container, BackupManifest manifest, CancellationToken cancellationToken)
     {

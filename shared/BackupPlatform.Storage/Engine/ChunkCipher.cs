@@ -58,7 +58,7 @@ public sealed class ChunkCipher
         return new ChunkCipher(master);
     }
 
-    /// <summary>How encrypted backups of format version 2 named chunks: one naming key for every project.</summary>
+    /// <summary>How encrypted backups named chunks before dedup domains: one naming key for every project.</summary>
     public ChunkNaming UndividedNaming { get; }
 
     /// <summary>The dedup domain of a project under this key: how new encrypted backups name chunks.</summary>

@@ -26,10 +26,10 @@ public sealed class ChunkNaming
         PackTag = packTag;
     }
 
-    /// <summary>Backups of format version 2 stored plain: a chunk is named by the SHA-256 of its plain bytes.</summary>
+    /// <summary>Plain backups written before dedup domains (no chunk_naming): a chunk is named by the SHA-256 of its plain bytes.</summary>
     public static ChunkNaming Sha256 { get; } = new(null, "");
 
-    /// <summary>The first <see cref="PackTagLength"/> hex digits of this domain's pack ids; empty for the naming of version 2 (random pack ids).</summary>
+    /// <summary>The first <see cref="PackTagLength"/> hex digits of this domain's pack ids; empty for the namings before domains (random pack ids).</summary>
     public string PackTag { get; }
 
     /// <summary>
@@ -49,7 +49,7 @@ public sealed class ChunkNaming
         return new ChunkNaming(key, Convert.ToHexStringLower(tag));
     }
 
-    /// <summary>One key for every chunk, whatever the project: how version 2 named the chunks of an encrypted backup.</summary>
+    /// <summary>One key for every chunk, whatever the project: how encrypted backups named chunks before dedup domains.</summary>
     internal static ChunkNaming Keyed(byte[] key) => new(key, "");
 
     /// <summary>Names a key without revealing it: 8 bytes of HKDF-SHA256(key, info "backupplatform key id"), in hex.</summary>

@@ -20,7 +20,7 @@ internal sealed class ParentIndex : IAsyncDisposable
 
     /// <summary>
     /// The parent's index, or null when there is none to follow: no parent, its manifest gone from this container,
-    /// another chunk size, or chunks named in another dedup domain (another project, key or format version,
+    /// another chunk size, or chunks named in another dedup domain (another project or key, or before domains,
     /// e.g. a record imported from another project): none of its names can be this backup's.
     /// </summary>
     public static async Task<ParentIndex?> OpenAsync(IObjectStore store, EngineOptions options, string container, Guid? parentId, int chunkSize, BackupChunkNaming domain, string? encryptionKeyId, CancellationToken cancellationToken)

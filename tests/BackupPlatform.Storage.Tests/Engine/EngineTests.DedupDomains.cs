@@ -63,17 +63,17 @@ public abstract partial class EngineTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task A_backup_of_format_version_2_restores_and_verifies_and_the_next_backup_on_it_starts_its_projects_domain(bool encrypted)
+    public async Task A_backup_written_before_dedup_domains_restores_and_verifies_and_the_next_backup_on_it_starts_its_projects_domain(bool encrypted)
     {
         var volume = TestVolumes.Mixed(3, seed: 34);
         var options = encrypted ? Encrypted(Key()) : Options();
-        var old = await WriteVersion2BackupAsync(volume, options.Encryption.Current);
+        var old = await WriteBackupBeforeDomainsAsync(volume, options.Encryption.Current);
         var restorer = new BackupRestorer(Store, options);
 
         Assert.Equal(volume, await RestoreAsync(old, volume.Length, targetIsNew: false, fill: 0x5A, options: options));
         var verified = await restorer.VerifyAsync(Container, old, None);
         Assert.Empty(verified.Missing);
-        Assert.Equal(2, verified.Manifest.FormatVersion);
+        Assert.Null(verified.Manifest.Naming);
 
         // Named in no project's domain: the first backup on it stores the volume again, the next dedups as ever.
         var incremental = await BackupAsync(volume, options, parent: old);
@@ -81,7 +81,7 @@ public abstract partial class EngineTests
         var next = await BackupAsync(volume, options, parent: incremental.BackupId);
         Assert.Equal(next.ChunkCount - next.ZeroChunks, next.DedupedChunks);
         var manifest = await restorer.ReadManifestAsync(Container, next.BackupId, None);
-        Assert.Equal((BackupManifest.CurrentFormatVersion, "project", encrypted), (manifest.FormatVersion, manifest.Naming?.Project, manifest.Naming?.KeyId is null));
+        Assert.Equal((2, "project", encrypted), (manifest.FormatVersion, manifest.Naming?.Project, manifest.Naming?.KeyId is null));
 
         var collected = await new GarbageCollector(Store, options).CollectAsync(Container, TimeSpan.Zero, TimeSpan.FromHours(1), None);
         Assert.Equal(0, collected.Deleted);
@@ -168,10 +168,10 @@ public abstract partial class EngineTests
     private async Task<int> ManifestLengthAsync(Guid backupId, string? container = null) => (await Store.GetAsync(container ?? Container, StoreLayout.Manifest(backupId), None)).Length;
 
     /// <summary>
-    /// A backup as format version 2 wrote it (docs/storage-format.md): chunks named by SHA-256, or by the encryption
+    /// A backup as the engine wrote it before dedup domains (docs/storage-format.md): chunks named by SHA-256, or by the encryption
     /// key's one naming key; one pack with a random id, its index, one index segment and a manifest without chunk_naming.
     /// </summary>
-    private async Task<Guid> WriteVersion2BackupAsync(byte[] volume, ChunkCipher? cipher)
+    private async Task<Guid> WriteBackupBeforeDomainsAsync(byte[] volume, ChunkCipher? cipher)
     {
         await Store.EnsureContainerAsync(Container, None);
         var naming = cipher?.UndividedNaming ?? ChunkNaming.Sha256;
