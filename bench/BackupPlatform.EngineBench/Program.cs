@@ -10,7 +10,7 @@ using BackupPlatform.Storage.Stores;
 // VOLUME and TARGET are files, or the URL of a volume service's HTTP connection (bench/connector.sh): the HTTP
 // connector then reads and writes, with the service token from BP_SERVICE_TOKEN and the volume's size from BP_DEVICE_SIZE.
 // Engine settings come from BP_CHUNK_SIZE, BP_PACK_SIZE, BP_PACK_UPLOADS, BP_COMPRESSION, BP_PARALLELISM, BP_DEDUP_TABLE_ENTRIES,
-// BP_ENCRYPTION_KEY (base64, 32 bytes) when set.
+// BP_ENCRYPTION_KEY (base64, 32 bytes) when set; BP_PROJECT names the project whose dedup domain a backup goes to ("bench").
 if (args.Length < 4)
 {
     Console.Error.WriteLine("usage: backup STORE CONTAINER VOLUME BACKUP_ID [PARENT_ID] | restore STORE CONTAINER TARGET BACKUP_ID SIZE");
@@ -25,6 +25,7 @@ options.Parallelism = Setting("BP_PARALLELISM") ?? options.Parallelism;
 options.DedupTableEntries = Setting("BP_DEDUP_TABLE_ENTRIES") ?? options.DedupTableEntries;
 options.Compression = Environment.GetEnvironmentVariable("BP_COMPRESSION") is { Length: > 0 } compression ? compression : options.Compression;
 options.Encryption.Key = Environment.GetEnvironmentVariable("BP_ENCRYPTION_KEY");
+var project = Environment.GetEnvironmentVariable("BP_PROJECT") is { Length: > 0 } named ? named : "bench";
 
 IObjectStore driver = args[1].StartsWith("posix:", StringComparison.Ordinal)
     ? new PosixStore(args[1]["posix:".Length..])
@@ -45,7 +46,7 @@ switch (args[0])
         await using var device = OpenDevice(args[3], forWriting: false);
         var size = device.Size;
         var result = await new BackupWriter(store, options).WriteAsync(
-            new BackupRequest { BackupId = backupId, VolumeId = Guid.Empty, Device = device, SizeBytes = size, Container = container, ParentBackupId = args.Length > 5 ? Guid.Parse(args[5]) : null },
+            new BackupRequest { BackupId = backupId, VolumeId = Guid.Empty, ProjectId = project, Device = device, SizeBytes = size, Container = container, ParentBackupId = args.Length > 5 ? Guid.Parse(args[5]) : null },
             CancellationToken.None);
         var seconds = watch.Elapsed.TotalSeconds;
         Console.WriteLine($"seconds={seconds:F2} mbps={size / 1e6 / seconds:F0} uploaded={result.BytesUploaded} chunks={result.ChunkCount} zero={result.ZeroChunks} deduped={result.DedupedChunks} objects={result.ObjectsWritten}");

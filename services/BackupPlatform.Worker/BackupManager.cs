@@ -86,6 +86,7 @@ public sealed class BackupManager(
                     {
                         BackupId = backupId,
                         VolumeId = backup.VolumeId,
+                        ProjectId = backup.ProjectId,
                         Device = volumeDevice,
                         SizeBytes = connection.SizeBytes,
                         Container = container,

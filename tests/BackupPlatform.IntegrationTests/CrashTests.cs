@@ -39,7 +39,10 @@ public sealed class CrashTests
         await Deployment.WaitUntilAsync(async () => (await deployment.VolumeAsync(volume)).GetProperty("status").GetString() == "available");
 
         // The only backup in the container died: nothing of it may be left, not a pack, an index, a lock or a temporary file.
-        await Deployment.WaitUntilAsync(() => Task.FromResult(!Directory.EnumerateFiles(container, "*", SearchOption.AllDirectories).Any()));
+        // The container's chunk naming key stays: it belongs to the container, never to a backup (docs/storage-format.md).
+        var namingKeys = Path.Combine(container, "keys", "naming") + Path.DirectorySeparatorChar;
+        await Deployment.WaitUntilAsync(() => Task.FromResult(!Directory.EnumerateFiles(container, "*", SearchOption.AllDirectories).Any(f => !f.StartsWith(namingKeys, StringComparison.Ordinal))));
+        Assert.Single(Directory.GetFiles(namingKeys));
 
         // The command the killed worker had in hand came back to its queue: it must not run the backup again.
         await Task.Delay(TimeSpan.FromSeconds(2));

@@ -9,7 +9,7 @@ public sealed record BackupEncryption
     public string Algorithm { get; init; } = ChunkCipher.Algorithm;
 
     [JsonPropertyName("chunk_naming")]
-    public string ChunkNaming { get; init; } = ChunkCipher.ChunkNaming;
+    public string ChunkNaming { get; init; } = ChunkCipher.ChunkNamingAlgorithm;
 
     [JsonPropertyName("key_id")]
     public required string KeyId { get; init; }

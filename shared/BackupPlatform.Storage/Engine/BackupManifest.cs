@@ -9,7 +9,12 @@ namespace BackupPlatform.Storage.Engine;
 public sealed record BackupManifest
 {
     public const string FormatName = "backupplatform";
-    /// <summary>2: small chunks in packs, segmented binary index. Version 1 (a whole object per 4 MiB chunk) never left development.</summary>
+    /// <summary>
+    /// 2: small chunks in packs, segmented binary index. Version 1 (a whole object per 4 MiB chunk) never left
+    /// development. Dedup domains (<see cref="Naming"/>) came without a bump: a reader that ignores the field
+    /// refuses every chunk as not matching its name, and a bump would have made an earlier worker's garbage
+    /// collection take the new backups for deleted ones (docs/storage-format.md, "Versions").
+    /// </summary>
     public const int CurrentFormatVersion = 2;
 
     [JsonPropertyName("format")]
@@ -45,6 +50,11 @@ public sealed record BackupManifest
 
     [JsonPropertyName("created_at")]
     public required DateTime CreatedAt { get; init; }
+
+    /// <summary>The dedup domain whose key named the chunks; absent from backups written before domains, named by SHA-256 (or by the encryption key alone).</summary>
+    [JsonPropertyName("chunk_naming")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BackupChunkNaming? Naming { get; init; }
 
     /// <summary>Set when the chunks are sealed (docs/storage-format.md, "Encryption"); the volume metadata is then sealed too.</summary>
     [JsonPropertyName("encryption")]

@@ -8,6 +8,9 @@ public sealed record BackupRequest
 
     public required Guid VolumeId { get; init; }
 
+    /// <summary>The project that owns the backup: its chunks are named, and dedup, in that project's domain only.</summary>
+    public required string ProjectId { get; init; }
+
     /// <summary>The attached device to read, as its connector opened it; the caller disposes of it.</summary>
     public IVolumeDevice? Device { get; init; }
 

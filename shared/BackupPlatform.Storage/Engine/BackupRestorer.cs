@@ -8,9 +8,10 @@ namespace BackupPlatform.Storage.Engine;
 
 /// <summary>
 /// Restores a backup onto a device: streams its index, fetches runs of adjacent chunks with one range
-/// read per run, in parallel, checks every chunk against its SHA-256 before a byte of it is written,
-/// and writes each run at its offset. An encrypted backup's chunks are opened with its key first and
-/// checked against their HMAC names. A damaged chunk stops the restore with a
+/// read per run, in parallel, checks every chunk against its name before a byte of it is written, and
+/// writes each run at its offset. An encrypted backup's chunks are opened with its key first. A name is
+/// checked as the manifest says it was made (<see cref="NamingForAsync"/>): HMAC-SHA256 under the key of
+/// its project, or SHA-256 for a backup written before dedup domains. A damaged chunk stops the restore with a
 /// <see cref="CorruptChunkException"/> naming the chunk and its pack.
 /// </summary>
 public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
@@ -48,7 +49,7 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
             return null;
         }
 
-        if (encryption.Algorithm != ChunkCipher.Algorithm || encryption.ChunkNaming != ChunkCipher.ChunkNaming)
+        if (encryption.Algorithm != ChunkCipher.Algorithm || encryption.ChunkNaming != ChunkCipher.ChunkNamingAlgorithm)
         {
             throw new InvalidDataException($"Backup {manifest.BackupId} is encrypted with {encryption.Algorithm} and {encryption.ChunkNaming} chunk names, which this version cannot read.");
         }
@@ -56,6 +57,29 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
         return options.Encryption.Find(encryption.KeyId)
             ?? throw new InvalidDataException(
                 $"Backup {manifest.BackupId} is encrypted with key {encryption.KeyId}, which this worker does not hold: set it as {EngineOptions.Section}:Encryption:Key or add it to {EngineOptions.Section}:Encryption:PreviousKeys.");
+    }
+
+    /// <summary>
+    /// How the backup's chunks are named, to check each against its name: HMAC under the key of the project the
+    /// manifest's chunk_naming names, whatever project restores it; without chunk_naming (a backup written before
+    /// dedup domains) SHA-256, or the encryption key's one naming key. <see cref="InvalidDataException"/> when
+    /// that key is not at hand.
+    /// </summary>
+    public async Task<ChunkNaming> NamingForAsync(string container, BackupManifest manifest, CancellationToken cancellationToken)
+    {
+        var cipher = CipherFor(manifest);
+        if (manifest.Naming is not { } naming)
+        {
+            return cipher?.UndividedNaming ?? ChunkNaming.Sha256;
+        }
+
+        if (naming.Algorithm != ChunkNaming.Algorithm || string.IsNullOrEmpty(naming.Project) || (cipher is null) == (naming.KeyId is null))
+        {
+            throw new InvalidDataException($"Backup {manifest.BackupId}'s chunks are named by {naming.Algorithm}{(cipher is null ? " without" : " with")} a container key, which this version cannot read.");
+        }
+
+        return cipher?.NamingFor(naming.Project)
+            ?? ChunkNaming.ForProject(await ContainerNamingKey.ReadAsync(store, container, naming.KeyId!, cancellationToken), naming.Project);
     }
 
     /// <summary>The volume metadata stored with the backup, opened when it is sealed.</summary>
@@ -78,12 +102,13 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
 
     /// <summary>
     /// Checks that a backup is whole in the store: its manifest and index segments read and match, and every
-    /// pack they name is present; and, for an encrypted backup, that this worker holds its key.
+    /// pack they name is present; that the key its chunk names are checked with is at hand; and, for an
+    /// encrypted backup, that this worker holds its key.
     /// </summary>
     public async Task<BackupVerification> VerifyAsync(string container, Guid backupId, CancellationToken cancellationToken)
     {
         var manifest = await ReadManifestAsync(container, backupId, cancellationToken);
-        CipherFor(manifest);
+        await NamingForAsync(container, manifest, cancellationToken);
         var referenced = new HashSet<Guid>();
         await foreach (var entry in BackupIndexReader.ReadAsync(store, container, manifest, cancellationToken))
         {
@@ -135,13 +160,14 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
     {
         var manifest = await ReadManifestAsync(container, backupId, cancellationToken);
         var cipher = CipherFor(manifest);
+        var naming = await NamingForAsync(container, manifest, cancellationToken);
         var writing = new Queue<(Task Write, byte[] Plain)>();
         long done = 0;
         try
         {
             await OrderedPipeline.RunAsync(
                 ct => RunsAsync(container, manifest, ct),
-                (run, ct) => RestoreRunAsync(container, device, run, targetIsNew, cipher, manifest.ChunkSize, ct),
+                (run, ct) => RestoreRunAsync(container, device, run, targetIsNew, cipher, naming, manifest.ChunkSize, ct),
                 async restored =>
                 {
                     // One writer, in volume order: the file grows sequentially, as the kernel writes fastest,
@@ -237,7 +263,7 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
         }
     }
 
-    private async Task<RestoredRun> RestoreRunAsync(string container, IVolumeDevice device, Run run, bool targetIsNew, ChunkCipher? cipher, int chunkSize, CancellationToken cancellationToken)
+    private async Task<RestoredRun> RestoreRunAsync(string container, IVolumeDevice device, Run run, bool targetIsNew, ChunkCipher? cipher, ChunkNaming naming, int chunkSize, CancellationToken cancellationToken)
     {
         if (run.Zero)
         {
@@ -299,9 +325,9 @@ public sealed class BackupRestorer(IObjectStore store, EngineOptions options)
                     throw new CorruptChunkException(chunk, packName, volumeOffset, $"holds {decoded} bytes, expected {length}");
                 }
 
-                if ((cipher?.Name(target) ?? ChunkHash.Of(target)) != entry.Hash)
+                if (naming.Name(target) != entry.Hash)
                 {
-                    throw new CorruptChunkException(chunk, packName, volumeOffset, cipher is null ? "SHA-256 does not match its name" : "HMAC-SHA256 does not match its name");
+                    throw new CorruptChunkException(chunk, packName, volumeOffset, naming == ChunkNaming.Sha256 ? "SHA-256 does not match its name" : "HMAC-SHA256 does not match its name");
                 }
 
                 blobOffset += entry.Location.Length;

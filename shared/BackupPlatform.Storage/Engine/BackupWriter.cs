@@ -9,8 +9,10 @@ namespace BackupPlatform.Storage.Engine;
 
 /// <summary>
 /// Writes a backup: reads the device in large sequential pieces, splits them into small chunks, marks
-/// all-zero chunks instead of storing them, names every other chunk by its SHA-256, compresses and packs
-/// the ones the store does not already hold, streams the index in segments and writes the manifest last.
+/// all-zero chunks instead of storing them, names every other chunk by HMAC-SHA256 under its project's key
+/// (<see cref="ChunkNaming"/>), compresses and packs the ones its project does not already store, streams the
+/// index in segments and writes the manifest last. Dedup never crosses projects: what one stores changes
+/// nothing in what another's backup writes, so no count or size tells a project about another's data.
 /// Hashing and compression run on all cores; the ordered sink decides dedup and fills packs.
 /// </summary>
 public sealed class BackupWriter(IObjectStore store, EngineOptions options)
@@ -29,6 +31,7 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         activity?.SetTag("backupplatform.volume.connector", request.Device?.Connector ?? FileVolumeDevice.ConnectorName);
         activity?.SetTag("backupplatform.encryption.key_id", cipher?.KeyId);
         await store.EnsureContainerAsync(container, cancellationToken);
+        var (naming, domain) = await DomainAsync(request, cipher, cancellationToken);
 
         // The lock first, the dedup table second: garbage collection then never deletes a pack this backup may pick.
         var lockName = StoreLayout.Lock(request.BackupId);
@@ -36,11 +39,11 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         try
         {
             // Three quarters of the table for chunks already stored, the rest at least for this backup's own.
-            var catalog = await ChunkCatalog.LoadAsync(store, container, options.DedupTableEntries - (options.DedupTableEntries / 4), options.EffectiveParallelism, cancellationToken);
-            await using var parent = await ParentIndex.OpenAsync(store, options, container, request.ParentBackupId, chunkSize, cancellationToken);
+            var catalog = await ChunkCatalog.LoadAsync(store, container, naming.PackTag, options.DedupTableEntries - (options.DedupTableEntries / 4), options.EffectiveParallelism, cancellationToken);
+            await using var parent = await ParentIndex.OpenAsync(store, options, container, request.ParentBackupId, chunkSize, domain, cipher?.KeyId, cancellationToken);
             activity?.SetTag("backupplatform.dedup_table.complete", catalog.IsComplete);
             activity?.SetTag("backupplatform.parent_followed", parent is not null);
-            var result = await WriteDataAsync(request, catalog, parent, compression, cipher, chunkSize, cancellationToken) with { ParentUnreadable = parent?.Unreadable };
+            var result = await WriteDataAsync(request, catalog, parent, compression, cipher, naming, domain, chunkSize, cancellationToken) with { ParentUnreadable = parent?.Unreadable };
             activity?.SetTag("backupplatform.parent_unreadable", result.ParentUnreadable);
             await store.DeleteAsync(container, lockName, cancellationToken);
             activity?.SetTag("backupplatform.chunks", result.ChunkCount);
@@ -57,6 +60,21 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         }
     }
 
+    /// <summary>
+    /// The backup's dedup domain: its project's naming key, derived from the encryption key when the backup is
+    /// sealed (a store reader must not be able to name known content), else from the container's naming key.
+    /// </summary>
+    private async Task<(ChunkNaming Naming, BackupChunkNaming Domain)> DomainAsync(BackupRequest request, ChunkCipher? cipher, CancellationToken cancellationToken)
+    {
+        if (cipher is not null)
+        {
+            return (cipher.NamingFor(request.ProjectId), new BackupChunkNaming { Project = request.ProjectId });
+        }
+
+        var (keyId, key) = await ContainerNamingKey.LoadOrCreateAsync(store, request.Container, cancellationToken);
+        return (ChunkNaming.ForProject(key, request.ProjectId), new BackupChunkNaming { Project = request.ProjectId, KeyId = keyId });
+    }
+
     /// <summary>Removes a backup's manifest and index; its chunks may be shared and are left to <see cref="GarbageCollector"/>.</summary>
     public async Task DeleteAsync(string container, Guid backupId, CancellationToken cancellationToken)
     {
@@ -70,11 +88,11 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         await store.DeleteAsync(container, StoreLayout.Lock(backupId), cancellationToken);
     }
 
-    private async Task<BackupResult> WriteDataAsync(BackupRequest request, ChunkCatalog catalog, ParentIndex? parent, Compression compression, ChunkCipher? cipher, int chunkSize, CancellationToken cancellationToken)
+    private async Task<BackupResult> WriteDataAsync(BackupRequest request, ChunkCatalog catalog, ParentIndex? parent, Compression compression, ChunkCipher? cipher, ChunkNaming naming, BackupChunkNaming domain, int chunkSize, CancellationToken cancellationToken)
     {
         var container = request.Container;
         var index = new BackupIndexWriter(store, container, request.BackupId, options.IndexSegmentEntries);
-        await using var packs = new PackWriter(store, container, options.PackSize, chunkSize, options.PackUploads);
+        await using var packs = new PackWriter(store, container, naming, options.PackSize, chunkSize, options.PackUploads);
         var added = new Dictionary<ChunkHash, ChunkLocation>();
         var addedCapacity = options.DedupTableEntries - catalog.Count;
         var blobPool = new BufferPool(options.ReadSize / chunkSize * (ChunkCodec.MaxEncodedLength(chunkSize) + ChunkCipher.Overhead), options.EffectiveParallelism + 2);
@@ -97,7 +115,7 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
             {
                 await OrderedPipeline.RunAsync(
                     ct => ReadAsync(device, request.SizeBytes, options.ReadSize, chunkSize, parent, read, ct),
-                    (piece, ct) => Task.FromResult(Encode(piece, catalog, compression, cipher, chunkSize, blobPool, hash, compress, encrypt)),
+                    (piece, ct) => Task.FromResult(Encode(piece, catalog, compression, cipher, naming, chunkSize, blobPool, hash, compress, encrypt)),
                     async batch =>
                     {
                         try
@@ -169,6 +187,7 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
                 SizeBytes = request.SizeBytes,
                 ChunkSize = chunkSize,
                 Compression = compression.ToName(),
+                Naming = domain,
                 Encryption = cipher is null ? null : new BackupEncryption { KeyId = cipher.KeyId },
                 ChunkCount = chunks,
                 ZeroChunks = zeros,
@@ -275,8 +294,8 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
         return buffer;
     }
 
-    /// <summary>The parallel stage: zero check, naming (SHA-256, or HMAC under a key), dedup lookup, compression and sealing of one piece's chunks.</summary>
-    private static Batch Encode(Piece piece, ChunkCatalog catalog, Compression compression, ChunkCipher? cipher, int chunkSize, BufferPool blobPool, StageClock hashing, StageClock compressing, StageClock encrypting)
+    /// <summary>The parallel stage: zero check, naming (HMAC under the project's key), dedup lookup, compression and sealing of one piece's chunks.</summary>
+    private static Batch Encode(Piece piece, ChunkCatalog catalog, Compression compression, ChunkCipher? cipher, ChunkNaming naming, int chunkSize, BufferPool blobPool, StageClock hashing, StageClock compressing, StageClock encrypting)
     {
         // A sealed chunk is compressed here first, then sealed into the batch's blobs.
         var scratch = cipher is null ? null : ArrayPool<byte>.Shared.Rent(ChunkCodec.MaxEncodedLength(chunkSize));
@@ -302,7 +321,7 @@ public sealed class BackupWriter(IObjectStore store, EngineOptions options)
                 }
 
                 var hashStarted = StageClock.Now();
-                var hash = cipher?.Name(data) ?? ChunkHash.Of(data);
+                var hash = naming.Name(data);
                 hashing.Add(hashStarted, data.Length);
                 if (piece.Parent is { } parent && parent[i].Hash == hash && !catalog.IsCondemned(parent[i].Location.Pack))
                 {

@@ -33,7 +33,10 @@ internal sealed class ChunkCatalog
     /// <summary>Whether garbage collection had condemned the pack when the table was loaded: such a pack must not be referenced.</summary>
     public bool IsCondemned(Guid pack) => _condemned.Contains(pack);
 
-    public static async Task<ChunkCatalog> LoadAsync(IObjectStore store, string container, int capacity, int parallelism, CancellationToken cancellationToken)
+    /// <param name="packTag">The dedup domain's pack tag (<see cref="ChunkNaming.PackTag"/>): only that domain's pack
+    /// indexes are read, since no other chunk can have the same name; so another project's data neither fills
+    /// the table nor shows through what this backup stores.</param>
+    public static async Task<ChunkCatalog> LoadAsync(IObjectStore store, string container, string packTag, int capacity, int parallelism, CancellationToken cancellationToken)
     {
         var condemned = new HashSet<Guid>();
         await foreach (var name in store.ListAsync(container, StoreLayout.CondemnedPrefix, cancellationToken))
@@ -52,7 +55,7 @@ internal sealed class ChunkCatalog
         try
         {
             await Parallel.ForEachAsync(
-                store.ListAsync(container, StoreLayout.PackIndexPrefix, stop.Token),
+                store.ListAsync(container, StoreLayout.PackIndexPrefix + packTag, stop.Token),
                 new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = stop.Token },
                 async (name, ct) =>
                 {

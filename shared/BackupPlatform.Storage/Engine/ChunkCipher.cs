@@ -3,10 +3,10 @@ using System.Security.Cryptography;
 namespace BackupPlatform.Storage.Engine;
 
 /// <summary>
-/// Client-side encryption under one master key (AES-256-GCM per chunk). HKDF-SHA256 derives two keys
-/// from the master key. One names chunks: HMAC-SHA256 of the plain bytes. With it, the store never sees
-/// a plain SHA-256 that would confirm known content, and chunks under different keys never dedup into
-/// each other. The other key seals them.
+/// Client-side encryption under one master key (AES-256-GCM per chunk). HKDF-SHA256 derives from the master
+/// key the keys that name chunks, one per project (HMAC-SHA256 of the plain bytes, <see cref="ChunkNaming"/>):
+/// with them the store never sees a plain SHA-256 that would confirm known content, and chunks under
+/// different keys or projects never dedup into each other. Another derived key seals them.
 /// A sealed blob is "BPE1", a random 12-byte nonce, the encrypted bytes and the 16-byte tag. The
 /// blob's name is its associated data, so a blob moved under another name does not open.
 /// </summary>
@@ -20,7 +20,7 @@ public sealed class ChunkCipher
     public const int Overhead = 4 + NonceLength + TagLength;
 
     public const string Algorithm = "aes-256-gcm";
-    public const string ChunkNaming = "hmac-sha256";
+    public const string ChunkNamingAlgorithm = ChunkNaming.Algorithm;
 
     private static ReadOnlySpan<byte> Magic => "BPE1"u8;
 
@@ -32,14 +32,15 @@ public sealed class ChunkCipher
     [ThreadStatic]
     private static ChunkCipher? t_aesOwner;
 
-    private readonly byte[] _namingKey;
+    private readonly byte[] _master;
     private readonly byte[] _sealingKey;
 
     private ChunkCipher(byte[] master)
     {
-        _namingKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, master, KeyLength, info: "backupplatform chunk naming"u8.ToArray());
+        _master = master;
         _sealingKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, master, KeyLength, info: "backupplatform chunk sealing"u8.ToArray());
-        KeyId = Convert.ToHexStringLower(HKDF.DeriveKey(HashAlgorithmName.SHA256, master, 8, info: "backupplatform key id"u8.ToArray()));
+        KeyId = ChunkNaming.KeyId(master);
+        UndividedNaming = ChunkNaming.Keyed(HKDF.DeriveKey(HashAlgorithmName.SHA256, master, KeyLength, info: "backupplatform chunk naming"u8.ToArray()));
     }
 
     /// <summary>Names the key without revealing it: recorded in each backup's manifest, shown in errors.</summary>
@@ -57,13 +58,11 @@ public sealed class ChunkCipher
         return new ChunkCipher(master);
     }
 
-    /// <summary>A chunk's name under this key: HMAC-SHA256 of its plain bytes.</summary>
-    public ChunkHash Name(ReadOnlySpan<byte> plain)
-    {
-        Span<byte> digest = stackalloc byte[ChunkHash.Size];
-        HMACSHA256.HashData(_namingKey, plain, digest);
-        return ChunkHash.Read(digest);
-    }
+    /// <summary>How encrypted backups named chunks before dedup domains: one naming key for every project.</summary>
+    public ChunkNaming UndividedNaming { get; }
+
+    /// <summary>The dedup domain of a project under this key: how new encrypted backups name chunks.</summary>
+    public ChunkNaming NamingFor(string project) => ChunkNaming.ForProject(_master, project);
 
     /// <summary>Seals <paramref name="plain"/> into <paramref name="destination"/> (at least <see cref="Overhead"/> longer) and returns the sealed length.</summary>
     public int Seal(ReadOnlySpan<byte> plain, ReadOnlySpan<byte> associated, Span<byte> destination)

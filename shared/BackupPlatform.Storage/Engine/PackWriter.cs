@@ -7,7 +7,7 @@ namespace BackupPlatform.Storage.Engine;
 /// index object, while the next fills. At most <c>maxUploads</c> packs are uploading at once, so memory
 /// is bounded by (maxUploads + 1) packs. Only the backup's ordered sink calls it: it is not thread-safe.
 /// </summary>
-internal sealed class PackWriter(IObjectStore store, string container, int packSize, int maxChunk, int maxUploads) : IAsyncDisposable
+internal sealed class PackWriter(IObjectStore store, string container, ChunkNaming naming, int packSize, int maxChunk, int maxUploads) : IAsyncDisposable
 {
     private readonly BufferPool _pool = new(packSize + ChunkCodec.MaxEncodedLength(maxChunk) + ChunkCipher.Overhead, maxUploads + 1);
     private readonly Queue<Task> _uploads = new();
@@ -28,7 +28,7 @@ internal sealed class PackWriter(IObjectStore store, string container, int packS
         if (_buffer is null)
         {
             _buffer = _pool.Rent();
-            _pack = Guid.NewGuid();
+            _pack = naming.NewPackId(); // Tagged with the domain: the backups of this domain list its pack indexes only.
             _length = 0;
         }
 

@@ -18,8 +18,12 @@ internal sealed class ParentIndex : IAsyncDisposable
 
     private ParentIndex(IAsyncEnumerator<IndexEntry> entries) => _entries = entries;
 
-    /// <summary>The parent's index, or null when there is none to follow: no parent, its manifest gone from this container, or another chunk size.</summary>
-    public static async Task<ParentIndex?> OpenAsync(IObjectStore store, EngineOptions options, string container, Guid? parentId, int chunkSize, CancellationToken cancellationToken)
+    /// <summary>
+    /// The parent's index, or null when there is none to follow: no parent, its manifest gone from this container,
+    /// another chunk size, or chunks named in another dedup domain (another project or key, or before domains,
+    /// e.g. a record imported from another project): none of its names can be this backup's.
+    /// </summary>
+    public static async Task<ParentIndex?> OpenAsync(IObjectStore store, EngineOptions options, string container, Guid? parentId, int chunkSize, BackupChunkNaming domain, string? encryptionKeyId, CancellationToken cancellationToken)
     {
         if (parentId is not { } parent)
         {
@@ -36,7 +40,7 @@ internal sealed class ParentIndex : IAsyncDisposable
             return null; // Deleted, or in another container or format: the dedup table alone decides.
         }
 
-        return manifest.ChunkSize == chunkSize
+        return manifest.ChunkSize == chunkSize && manifest.Naming == domain && manifest.Encryption?.KeyId == encryptionKeyId
             ? new ParentIndex(BackupIndexReader.ReadAsync(store, container, manifest, cancellationToken).GetAsyncEnumerator(cancellationToken))
             : null;
     }

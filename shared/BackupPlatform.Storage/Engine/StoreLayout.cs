@@ -8,6 +8,7 @@ public static class StoreLayout
     public const string BackupPrefix = "backups/";
     public const string LockPrefix = "locks/";
     public const string CondemnedPrefix = "gc/condemned/";
+    public const string NamingKeyPrefix = "keys/naming/";
 
     /// <summary>A pack is named by a random 128-bit id in hex, fanned out by its first two digits.</summary>
     public static string Pack(Guid pack)
@@ -25,6 +26,9 @@ public static class StoreLayout
 
     /// <summary>Held by a running backup: garbage collection deletes nothing it might have chosen to reference.</summary>
     public static string Lock(Guid backupId) => $"{LockPrefix}{backupId}";
+
+    /// <summary>The container's chunk naming key, named by its id (<see cref="ContainerNamingKey"/>); never deleted.</summary>
+    public static string NamingKey(string keyId) => $"{NamingKeyPrefix}{keyId}";
 
     public static string Condemned(Guid pack) => $"{CondemnedPrefix}{PackId(pack)}";
 

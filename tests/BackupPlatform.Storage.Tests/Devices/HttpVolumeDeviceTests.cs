@@ -97,7 +97,7 @@ public sealed class HttpVolumeDeviceTests(VolumeServiceEndpoint endpoint) : ICla
         var options = new EngineOptions { ReadSize = 1024 * 1024, PackSize = 1024 * 1024 };
         var backupId = Guid.NewGuid();
         var result = await new BackupWriter(store, options).WriteAsync(
-            new BackupRequest { BackupId = backupId, VolumeId = volume, Device = device, SizeBytes = device.Size, Container = "c" },
+            new BackupRequest { BackupId = backupId, VolumeId = volume, ProjectId = "project", Device = device, SizeBytes = device.Size, Container = "c" },
             None);
         Assert.Equal(2 * 1024 * 1024, result.BytesRead);
 

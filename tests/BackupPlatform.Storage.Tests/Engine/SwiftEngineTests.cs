@@ -39,7 +39,7 @@ public sealed class SwiftEngineTests : EngineTests
         });
 
         await new BackupWriter(store, Options()).WriteAsync(
-            new BackupRequest { BackupId = backupId, VolumeId = Guid.NewGuid(), DevicePath = path, SizeBytes = volume.Length, Container = Container, Progress = progress },
+            new BackupRequest { BackupId = backupId, VolumeId = Guid.NewGuid(), ProjectId = "project", DevicePath = path, SizeBytes = volume.Length, Container = Container, Progress = progress },
             None);
 
         Assert.Equal(1, outage);
@@ -60,7 +60,7 @@ public sealed class SwiftEngineTests : EngineTests
         proxy.Down();
 
         var failure = await Assert.ThrowsAsync<StoreException>(() => new BackupWriter(store, Options()).WriteAsync(
-            new BackupRequest { BackupId = Guid.NewGuid(), VolumeId = Guid.NewGuid(), DevicePath = path, SizeBytes = volume.Length, Container = Container },
+            new BackupRequest { BackupId = Guid.NewGuid(), VolumeId = Guid.NewGuid(), ProjectId = "project", DevicePath = path, SizeBytes = volume.Length, Container = Container },
             None));
 
         Assert.StartsWith($"Swift store at http://127.0.0.1:{proxy.Port}", failure.Message, StringComparison.Ordinal);
