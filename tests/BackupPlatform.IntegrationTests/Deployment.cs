@@ -158,18 +158,58 @@ public sealed class Deployment : IAsyncDisposable
     /// </summary>
     public async Task<System.Diagnostics.Process> StartWorkerProcessAsync(string host, string zone, params string[] extra)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "BackupPlatform.Worker.dll");
+        var started = DateTime.UtcNow;
+        var process = StartProcess("BackupPlatform.Worker.dll", host, WorkerArgs(host, zone, extra));
+        await WaitForHostAsync(host, started);
+        return process;
+    }
+
+    /// <summary>
+    /// Another scheduler replica as its own operating-system process, on the same database and broker
+    /// as the in-process one; returns once the scheduler queue has one more consumer.
+    /// </summary>
+    public async Task<System.Diagnostics.Process> StartSchedulerProcessAsync(params string[] extra)
+    {
+        // The deployment's own scheduler first, so that the new consumer is told from it.
+        await WaitUntilAsync(async () => await SchedulerConsumersAsync() >= 1);
+        var consumers = await SchedulerConsumersAsync();
+        var process = StartProcess(
+            "BackupPlatform.Scheduler.dll",
+            "scheduler",
+            [.. CommonArgs, .. VolumeServiceArgs, "--BackupPlatform:Scheduler:NoHostGracePeriod=00:00:30", .. extra]);
+        await WaitUntilAsync(async () => await SchedulerConsumersAsync() > consumers);
+        return process;
+    }
+
+    /// <summary>How many schedulers listen on the scheduler queue.</summary>
+    public async Task<uint> SchedulerConsumersAsync()
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(_rabbit) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(BackupPlatform.Hosting.QueueNames.Scheduler)).ConsumerCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            // Not declared yet: nobody listens.
+            return 0;
+        }
+    }
+
+    private System.Diagnostics.Process StartProcess(string dll, string name, string[] args)
+    {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in WorkerArgs(host, zone, extra))
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
-        var started = DateTime.UtcNow;
         var process = System.Diagnostics.Process.Start(start)!;
         // Kept after the test (the deployment's own directory is not), for a post-mortem of a failure.
-        var log = Path.Combine(Path.GetTempPath(), "backupplatform-test-logs", $"{host}-{process.Id}.log");
+        var log = Path.Combine(Path.GetTempPath(), "backupplatform-test-logs", $"{name}-{process.Id}.log");
         Directory.CreateDirectory(Path.GetDirectoryName(log)!);
         var writer = TextWriter.Synchronized(new StreamWriter(log) { AutoFlush = true });
         process.OutputDataReceived += (_, e) => writer.WriteLine(e.Data);
@@ -184,7 +224,6 @@ public sealed class Deployment : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _processes.Add(process);
-        await WaitForHostAsync(host, started);
         return process;
     }
 
