@@ -6,6 +6,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
+using Xunit.Abstractions;
 
 namespace BackupPlatform.IntegrationTests;
 
@@ -19,7 +20,7 @@ namespace BackupPlatform.IntegrationTests;
 /// each was sent stays in its queue to be counted, and all of it stays in flight, so an even spread
 /// is exactly within one.
 /// </remarks>
-public sealed class SchedulerReplicaTests
+public sealed class SchedulerReplicaTests(ITestOutputHelper output)
 {
     private const string Unlimited = "--BackupPlatform:Quotas:Backups=-1";
 
@@ -49,6 +50,7 @@ public sealed class SchedulerReplicaTests
         await using (var db = deployment.BackupDb())
         {
             var perHost = await db.Backups.Where(b => backups.Contains(b.Id)).GroupBy(b => b.Host!).ToDictionaryAsync(g => g.Key, g => g.Count());
+            output.WriteLine($"spread: {string.Join(", ", perHost.Select(p => $"{p.Key} {p.Value}"))}");
             Assert.Equal(hosts, perHost.Keys.Order());
             Assert.True(perHost.Values.Max() - perHost.Values.Min() <= 1, "uneven spread: " + string.Join(", ", perHost.Select(p => $"{p.Key} {p.Value}")));
 
@@ -76,6 +78,7 @@ public sealed class SchedulerReplicaTests
         }
 
         // Both replicas took part: the one in this process routed some of the burst, not all.
+        output.WriteLine($"routed by the in-process scheduler: {inProcess.Consumed} of {backups.Length}");
         Assert.InRange(inProcess.Consumed, 1, backups.Length - 1);
     }
 
@@ -103,6 +106,7 @@ public sealed class SchedulerReplicaTests
             },
             seconds: 40);
         var elapsed = accepted.Elapsed;
+        output.WriteLine($"az1 create routed {elapsed.TotalMilliseconds:0} ms after it was accepted, az2 create still waiting");
         Assert.True(elapsed < TimeSpan.FromSeconds(1), $"the az1 create was routed {elapsed.TotalMilliseconds:0} ms after it was accepted");
 
         await using (var db = deployment.BackupDb())
@@ -153,7 +157,9 @@ public sealed class SchedulerReplicaTests
         await Deployment.WaitUntilAsync(async () => await ResentAsync(deployment, backups) >= Begun);
         // Long enough for both replicas to have checked the dead host several times more.
         await Task.Delay(TimeSpan.FromSeconds(5));
-        Assert.Equal(Begun, await ResentAsync(deployment, backups));
+        var resent = await ResentAsync(deployment, backups);
+        output.WriteLine($"begun deletes of the dead host sent again: {resent} for {Begun}");
+        Assert.Equal(Begun, resent);
         await using (var db = deployment.BackupDb())
         {
             var perBackup = await db.OutboxMessages.Where(m => m.MessageType.EndsWith(nameof(DeleteBackup)) && m.CorrelationId != null && backups.Contains(m.CorrelationId.Value))
