@@ -185,8 +185,9 @@ for (const arg of sets) {
     ...pdbs.filter((p) => !podLabels.some((l) => selects(p.spec.selector, l))).map((p) => `${id(p)} selects no pods`),
   ]);
 
-  report(`scheduler-single ${name}`, objects.filter((o) => o.kind === "Deployment" && o.spec.template.metadata.labels["app.kubernetes.io/component"] === "scheduler")
-    .flatMap((d) => (d.spec.replicas === 1 && d.spec.strategy?.type === "Recreate" ? [] : [`${id(d)}: replicas ${d.spec.replicas}, strategy ${d.spec.strategy?.type}`])));
+  // Scheduler replicas may overlap (routing and failover are safe in the database): rolled, never left at none.
+  report(`scheduler-rolled ${name}`, objects.filter((o) => o.kind === "Deployment" && o.spec.template.metadata.labels["app.kubernetes.io/component"] === "scheduler")
+    .flatMap((d) => (d.spec.replicas >= 1 && d.spec.strategy?.type === "RollingUpdate" ? [] : [`${id(d)}: replicas ${d.spec.replicas}, strategy ${d.spec.strategy?.type}`])));
 
   report(`labels ${name}`, objects.flatMap((o) => recommended.filter((l) => !o.metadata.labels?.[l]).map((l) => `${id(o)}: no label ${l}`))
     .concat(workloads.flatMap((w) => recommended.filter((l) => !w.spec.template.metadata.labels?.[l]).map((l) => `${id(w)} pods: no label ${l}`))));

@@ -71,7 +71,7 @@ refuse() {
   local check=$1; shift
   if "$helm" template bp "$chart" "$@" >/dev/null 2>"$out/refuse.err"; then fail "$check"; else pass "$check"; fi
 }
-refuse "refuses scheduler.replicas=2" --set scheduler.replicas=2
+refuse "refuses scheduler.replicas=0" --set scheduler.replicas=0
 refuse "refuses a grace period not above the drain" --set workerDefaults.terminationGracePeriodSeconds=900
 refuse "refuses auth.mode other than token/noauth" --set auth.mode=keystone
 refuse "refuses a posix store without the data mount" --set workerDefaults.mountData=false

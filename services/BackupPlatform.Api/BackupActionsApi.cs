@@ -25,7 +25,7 @@ public static class BackupActionsApi
         project.MapPost("/backups/import_record", ImportAsync);
     }
 
-    private static async Task<IResult> ActionAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db, OutboxSignal outbox)
+    private static async Task<IResult> ActionAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db, ServiceRegistryOptions registry, OutboxSignal outbox)
     {
         var identity = RequestIdentity.Of(http);
         var (body, error) = await RequestBody.ReadDocumentAsync(http.Request);
@@ -58,7 +58,7 @@ public static class BackupActionsApi
 
         return action.Name == "os-reset_status"
             ? await ResetStatusAsync(backup, action.Value, db, outbox)
-            : await ForceDeleteAsync(backup, db, outbox);
+            : await ForceDeleteAsync(backup, db, registry, outbox);
     }
 
     /// <summary>
@@ -90,7 +90,7 @@ public static class BackupActionsApi
     }
 
     /// <summary>Deletes in any status (the chunked stores all support it); still refused while incremental backups depend on it.</summary>
-    private static async Task<IResult> ForceDeleteAsync(Backup backup, BackupDbContext db, OutboxSignal outbox)
+    private static async Task<IResult> ForceDeleteAsync(Backup backup, BackupDbContext db, ServiceRegistryOptions registry, OutboxSignal outbox)
     {
         if (backup.NumDependentBackups > 0)
         {
@@ -101,7 +101,8 @@ public static class BackupActionsApi
         var now = DateTime.UtcNow;
         await db.Backups.Where(b => b.Id == backup.Id).ExecuteUpdateAsync(
             s => s.SetProperty(b => b.Status, BackupStatus.Deleting).SetProperty(b => b.WorkStartedAt, (DateTime?)null).SetProperty(b => b.UpdatedAt, now));
-        db.Send(QueueNames.Scheduler, new DeleteBackup { BackupId = backup.Id }, backup.Id);
+        var (queue, host) = await DirectRoute.ForBackupAsync(db, backup, registry, CancellationToken.None);
+        db.Send(queue, new DeleteBackup { BackupId = backup.Id, Host = host }, backup.Id);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         outbox.Notify();

@@ -272,7 +272,7 @@ public static class BackupsApi
         return Results.Json(new { backup = BackupView.Summary(backup, http.Request) });
     }
 
-    private static async Task<IResult> DeleteAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db, OutboxSignal outbox)
+    private static async Task<IResult> DeleteAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db, ServiceRegistryOptions registry, OutboxSignal outbox)
     {
         var backup = await BackupLookup.FindAsync(db, http, project_id, backup_id);
         if (backup is null)
@@ -295,14 +295,15 @@ public static class BackupsApi
             return CinderFault.BadRequest("Invalid backup: Backup status must be available or error");
         }
 
-        db.Send(QueueNames.Scheduler, new DeleteBackup { BackupId = backup.Id }, backup.Id);
+        var (queue, host) = await DirectRoute.ForBackupAsync(db, backup, registry, CancellationToken.None);
+        db.Send(queue, new DeleteBackup { BackupId = backup.Id, Host = host }, backup.Id);
         await db.SaveChangesAsync(CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
         outbox.Notify();
         return Results.StatusCode(StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> RestoreAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db, VolumeServiceClient volumes, OutboxSignal outbox)
+    private static async Task<IResult> RestoreAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db, VolumeServiceClient volumes, ServiceRegistryOptions registry, OutboxSignal outbox)
     {
         var (body, error) = await RequestBody.ReadAsync(http.Request, "restore", rootMayBeNull: true, allowedKeys: ["volume_id", "name"]);
         if (error is not null)
@@ -368,7 +369,8 @@ public static class BackupsApi
                     CancellationToken.None) == 1;
             if (claimed)
             {
-                db.Send(QueueNames.Scheduler, new RestoreBackup { BackupId = backup.Id, VolumeId = volume.VolumeId }, backup.Id);
+                var (queue, host) = await DirectRoute.ForBackupAsync(db, backup, registry, CancellationToken.None);
+                db.Send(queue, new RestoreBackup { BackupId = backup.Id, VolumeId = volume.VolumeId, Host = host }, backup.Id);
                 await db.SaveChangesAsync(CancellationToken.None);
                 await transaction.CommitAsync(CancellationToken.None);
             }

@@ -39,7 +39,7 @@ public sealed class BackupRoutingConsumer(
             return;
         }
 
-        var host = await hosts.WaitForHostAsync(command.AvailabilityZone, null, options.UseSameHost ? command.VolumeHost : null, context.CancellationToken);
+        var host = await hosts.RouteAsync(command.BackupId, command.AvailabilityZone, null, options.UseSameHost ? command.VolumeHost : null, context.CancellationToken);
         if (host is null)
         {
             logger.LogWarning("No live backup host in zone {Zone} for backup {BackupId}", command.AvailabilityZone, command.BackupId);
@@ -48,7 +48,6 @@ public sealed class BackupRoutingConsumer(
             return;
         }
 
-        await db.Backups.Where(b => b.Id == command.BackupId).ExecuteUpdateAsync(s => s.SetProperty(b => b.Host, host), context.CancellationToken);
         await ForwardAsync(context, host, command with { Host = host });
     }
 
@@ -68,7 +67,7 @@ public sealed class BackupRoutingConsumer(
             return;
         }
 
-        var host = await hosts.WaitForHostAsync(null, backup.Service, backup.Host, context.CancellationToken);
+        var host = await hosts.RouteAsync(command.BackupId, null, backup.Service, backup.Host, context.CancellationToken);
         if (host is null)
         {
             await ReleaseQuietlyAsync(command.VolumeId, null);
@@ -78,7 +77,6 @@ public sealed class BackupRoutingConsumer(
             return;
         }
 
-        await db.Backups.Where(b => b.Id == command.BackupId).ExecuteUpdateAsync(s => s.SetProperty(b => b.Host, host), context.CancellationToken);
         await ForwardAsync(context, host, command with { Host = host });
     }
 
@@ -98,7 +96,7 @@ public sealed class BackupRoutingConsumer(
             return;
         }
 
-        var host = await hosts.WaitForHostAsync(null, backup.Service, backup.Host, context.CancellationToken);
+        var host = await hosts.RouteAsync(command.BackupId, null, backup.Service, backup.Host, context.CancellationToken);
         if (host is null)
         {
             await db.Backups.Where(b => b.Id == command.BackupId && b.Status == BackupStatus.Deleting).ExecuteUpdateAsync(
@@ -107,7 +105,6 @@ public sealed class BackupRoutingConsumer(
             return;
         }
 
-        await db.Backups.Where(b => b.Id == command.BackupId).ExecuteUpdateAsync(s => s.SetProperty(b => b.Host, host), context.CancellationToken);
         await ForwardAsync(context, host, command with { Host = host });
     }
 
@@ -126,14 +123,13 @@ public sealed class BackupRoutingConsumer(
         }
 
         // Any live host that writes to the record's kind of store can verify it.
-        var host = await hosts.WaitForHostAsync(null, backup.Service, null, context.CancellationToken);
+        var host = await hosts.RouteAsync(command.BackupId, null, backup.Service, null, context.CancellationToken);
         if (host is null)
         {
             await db.FailAsync(command.BackupId, BackupStatus.Creating, $"Service not found for importing a {backup.Service} backup.", context.CancellationToken);
             return;
         }
 
-        await db.Backups.Where(b => b.Id == command.BackupId).ExecuteUpdateAsync(s => s.SetProperty(b => b.Host, host), context.CancellationToken);
         await ForwardAsync(context, host, command with { Host = host });
     }
 

@@ -16,11 +16,15 @@ namespace BackupPlatform.Scheduler;
 /// Silence means something only while the scheduler could have heard: through a broker outage (or
 /// right after the scheduler starts) every host is silent, yet its workers keep working. A host is
 /// judged only after the scheduler's own bus has been connected for a whole ServiceDownTime.
+/// Every scheduler replica runs this check: what was done for a host is marked on its row
+/// (<see cref="BackupServiceHost.FailedOverAt"/>, <see cref="BackupServiceHost.QueueHandedOn"/>), and
+/// a replica acts on a host only under that host's database lock and after reading the mark again,
+/// so a host is failed over once however many replicas see it silent. A replica that dies mid-way
+/// leaves no mark and releases the lock (its connection drops): another one does it again.
 /// </summary>
 public sealed class HostFailover(IServiceScopeFactory scopes, IHostQueueDrain drain, IBusControl bus, SchedulerOptions options, ServiceRegistryOptions registry, ILogger<HostFailover> logger) : BackgroundService
 {
-    private readonly HashSet<string> _handled = [];
-    private readonly HashSet<string> _drained = [];
+    // Whether this replica can hear heartbeats is its own state, not the cluster's: it stays here.
     private DateTime? _hearingSince;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -51,22 +55,51 @@ public sealed class HostFailover(IServiceScopeFactory scopes, IHostQueueDrain dr
         {
             if (registry.IsUp(host, now))
             {
-                _handled.Remove(host.Host);
-                if (!host.Draining)
+                if (host.Draining && !host.QueueHandedOn && HasOtherOpenHost(hosts, host, now))
                 {
-                    _drained.Remove(host.Host);
-                }
-                else if (!_drained.Contains(host.Host) && HasOtherOpenHost(hosts, host, now))
-                {
-                    await HandOnQueuedAsync(db, host, cancellationToken);
-                    _drained.Add(host.Host);
+                    await OnceForHostAsync(db, host.Host, h => registry.IsUp(h, DateTime.UtcNow) && h.Draining && !h.QueueHandedOn, async ct =>
+                    {
+                        await HandOnQueuedAsync(db, host, ct);
+                        await db.BackupServices.Where(h => h.Host == host.Host && h.Draining)
+                            .ExecuteUpdateAsync(s => s.SetProperty(h => h.QueueHandedOn, true), ct);
+                    }, cancellationToken);
                 }
             }
-            else if (judgeSilence && !_handled.Contains(host.Host))
+            else if (judgeSilence && host.FailedOverAt is null)
             {
-                await FailOverAsync(scope.ServiceProvider, db, host.Host, cancellationToken);
-                _handled.Add(host.Host);
+                await OnceForHostAsync(db, host.Host, h => !registry.IsUp(h, DateTime.UtcNow) && h.FailedOverAt is null, async ct =>
+                {
+                    await FailOverAsync(scope.ServiceProvider, db, host.Host, ct);
+                    // Only if it is still silent: a heartbeat meanwhile cleared the mark and says it is back.
+                    var cutoff = DateTime.UtcNow - registry.ServiceDownTime;
+                    await db.BackupServices.Where(h => h.Host == host.Host && h.LastSeen < cutoff)
+                        .ExecuteUpdateAsync(s => s.SetProperty(h => h.FailedOverAt, DateTime.UtcNow), ct);
+                }, cancellationToken);
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> for the host under its lock, if no other replica holds it (that
+    /// one is doing it) and the row, read again under the lock, still <paramref name="needs"/> it.
+    /// </summary>
+    private async Task OnceForHostAsync(BackupDbContext db, string host, Func<BackupServiceHost, bool> needs, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        var ran = await DatabaseLock.TryRunAsync(
+            db,
+            $"host-failover:{host}",
+            async ct =>
+            {
+                var row = await db.BackupServices.AsNoTracking().SingleOrDefaultAsync(h => h.Host == host, ct);
+                if (row is not null && needs(row))
+                {
+                    await work(ct);
+                }
+            },
+            cancellationToken);
+        if (!ran)
+        {
+            logger.LogDebug("Another scheduler is handling backup host {Host}", host);
         }
     }
 

@@ -5,9 +5,8 @@ namespace BackupPlatform.Scheduler;
 
 /// <summary>
 /// Picks a worker host: live (heard from within the service down time), enabled, in the wanted
-/// availability zone and serving the wanted store when they are given, and not draining unless no
-/// other host qualifies. Among those, the one with the fewest operations in flight, then the fewest
-/// backups ever given, so that work spreads evenly even when every host is idle between commands.
+/// availability zone and serving the wanted store when they are given; which of them is
+/// <see cref="HostChoice"/>'s decision, on the load the backups table shows.
 /// </summary>
 public sealed class HostSelector(BackupDbContext db, SchedulerOptions options, ServiceRegistryOptions registry)
 {
@@ -20,43 +19,56 @@ public sealed class HostSelector(BackupDbContext db, SchedulerOptions options, S
             .Where(h => !h.Disabled && h.LastSeen >= cutoff
                 && (availabilityZone == null || h.AvailabilityZone == availabilityZone)
                 && (store == null || h.Store == store))
-            .Select(h => new { h.Host, h.Draining })
+            .Select(h => new HostCandidate(h.Host, h.Draining))
             .ToListAsync(cancellationToken);
         if (live.Count == 0)
         {
             return null;
         }
 
-        // A draining host finishes its work and takes nothing new from its queue until it restarts.
-        // It is chosen only when no other host can take the command, which then waits for that
-        // restart instead of failing (a rolling update in a zone with one worker).
-        var open = live.Where(h => !h.Draining).Select(h => h.Host).ToList();
-        var candidates = open.Count > 0 ? open : live.Select(h => h.Host).ToList();
-
-        if (preferredHost is not null && candidates.Contains(preferredHost))
+        if (preferredHost is not null && HostChoice.Choose(live, new Dictionary<string, HostLoad>(), preferredHost) == preferredHost)
         {
             return preferredHost;
         }
 
+        var names = live.Select(h => h.Host).ToList();
         var load = await db.Backups.AsNoTracking()
-            .Where(b => b.Host != null && candidates.Contains(b.Host))
+            .Where(b => b.Host != null && names.Contains(b.Host))
             .GroupBy(b => b.Host!)
             .Select(g => new { Host = g.Key, InFlight = g.Count(b => InFlight.Contains(b.Status)), Total = g.Count() })
-            .ToDictionaryAsync(x => x.Host, cancellationToken);
-        return candidates
-            .OrderBy(h => load.TryGetValue(h, out var l) ? l.InFlight : 0)
-            .ThenBy(h => load.TryGetValue(h, out var l) ? l.Total : 0)
-            .ThenBy(h => h, StringComparer.Ordinal)
-            .First();
+            .ToDictionaryAsync(x => x.Host, x => new HostLoad(x.InFlight, x.Total), cancellationToken);
+        return HostChoice.Choose(live, load, preferredHost);
     }
 
-    /// <summary>Waits up to the grace period for a host to appear, so that work sent while workers start is not failed at once.</summary>
-    public async Task<string?> WaitForHostAsync(string? availabilityZone, string? store, string? preferredHost, CancellationToken cancellationToken)
+    /// <summary>
+    /// Picks a host and records it on the backup as one step that no other routing decision for the
+    /// same zone (or, without a zone, the same store) interleaves with, in this scheduler or another
+    /// replica: a PostgreSQL advisory lock per zone, held only for the pick and the write, or on
+    /// SQLite (one process) a lock of the process. Without it two decisions made at once read the
+    /// same load and send both backups to the same host. While no host qualifies it waits up to the
+    /// grace period, so that work sent while workers start is not failed at once; the lock is not
+    /// held while it waits, so a command waiting for one zone delays no other.
+    /// </summary>
+    /// <returns>The host now on the backup's row, or null when none appeared in time (the row is untouched).</returns>
+    public async Task<string?> RouteAsync(Guid backupId, string? availabilityZone, string? store, string? preferredHost, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + options.NoHostGracePeriod;
+        var name = availabilityZone is not null ? $"route:zone:{availabilityZone}" : $"route:store:{store}";
         while (true)
         {
-            var host = await PickAsync(availabilityZone, store, preferredHost, cancellationToken);
+            string? host = null;
+            await DatabaseLock.RunAsync(
+                db,
+                name,
+                async ct =>
+                {
+                    host = await PickAsync(availabilityZone, store, preferredHost, ct);
+                    if (host is not null)
+                    {
+                        await db.Backups.Where(b => b.Id == backupId).ExecuteUpdateAsync(s => s.SetProperty(b => b.Host, host), ct);
+                    }
+                },
+                cancellationToken);
             if (host is not null || DateTime.UtcNow >= deadline)
             {
                 return host;

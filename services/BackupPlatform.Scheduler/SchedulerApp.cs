@@ -19,8 +19,12 @@ public static class SchedulerApp
         {
             endpoints.ReceiveEndpoint(QueueNames.Scheduler, e =>
             {
-                // One routing decision at a time, so each sees the load the previous one added.
-                e.ConcurrentMessageLimit = 1;
+                // Many commands at once, so that one waiting for a host in its zone holds up no other;
+                // decisions of the same zone are still made one at a time (HostSelector.RouteAsync), so
+                // each sees the load the previous one added, in this replica and in any other.
+                var limit = context.GetRequiredService<SchedulerOptions>().RoutingConcurrency;
+                e.PrefetchCount = limit;
+                e.ConcurrentMessageLimit = limit;
                 e.ConfigureConsumer<BackupRoutingConsumer>(context);
             });
             endpoints.ReceiveEndpoint($"{QueueNames.Scheduler}.heartbeats", e => e.ConfigureConsumer<HeartbeatConsumer>(context));

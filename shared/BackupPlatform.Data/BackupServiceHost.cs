@@ -25,4 +25,14 @@ public sealed class BackupServiceHost
     public DateTime LastSeen { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>
+    /// When a scheduler failed the host over (its queue handed on, its begun work ended); cleared by
+    /// its next heartbeat. In the row, not in a scheduler's memory, so that with several scheduler
+    /// replicas the host is failed over once.
+    /// </summary>
+    public DateTime? FailedOverAt { get; set; }
+
+    /// <summary>A scheduler handed on the queue of this draining host; cleared when it heartbeats without draining.</summary>
+    public bool QueueHandedOn { get; set; }
 }

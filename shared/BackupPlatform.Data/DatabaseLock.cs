@@ -1,14 +1,17 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackupPlatform.Data;
 
 /// <summary>
 /// Cluster-wide mutual exclusion through PostgreSQL session advisory locks, held on the context's open
-/// connection for as long as the work runs. On SQLite the database belongs to one process, so the work
-/// simply runs.
+/// connection for as long as the work runs (a process that dies mid-work drops its connection and so
+/// its lock). On SQLite the database belongs to one process, so a lock of that process does.
 /// </summary>
 public static class DatabaseLock
 {
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> InProcess = new(StringComparer.Ordinal);
+
     /// <summary>Runs <paramref name="work"/> while holding the lock named <paramref name="name"/>, waiting for it.</summary>
     public static Task RunAsync(DbContext context, string name, Func<CancellationToken, Task> work, CancellationToken cancellationToken) =>
         RunAsync(context, name, wait: true, work, cancellationToken);
@@ -21,8 +24,26 @@ public static class DatabaseLock
     {
         if (!context.Database.IsNpgsql())
         {
-            await work(cancellationToken);
-            return true;
+            // One semaphore per name for the life of the process: names are few (zones, hosts, stores).
+            var gate = InProcess.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+            if (wait)
+            {
+                await gate.WaitAsync(cancellationToken);
+            }
+            else if (!await gate.WaitAsync(TimeSpan.Zero, cancellationToken))
+            {
+                return false;
+            }
+
+            try
+            {
+                await work(cancellationToken);
+                return true;
+            }
+            finally
+            {
+                gate.Release();
+            }
         }
 
         var key = StableKey(name);

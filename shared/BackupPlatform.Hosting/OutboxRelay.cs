@@ -15,6 +15,9 @@ namespace BackupPlatform.Hosting;
 /// Sends what the outbox holds, oldest first, and marks it sent. While the broker is down it keeps
 /// the messages and tries again with backoff; a message may be sent twice after a crash between the
 /// send and the mark, which the idempotent consumers absorb (the outbox id is the message id).
+/// Every API and scheduler replica runs a relay over the one outbox: a batch is read, sent and
+/// marked under a database lock, so that two relays never send the same row (a second scheduler
+/// would otherwise route every command twice).
 /// </summary>
 public sealed class OutboxRelay(IServiceScopeFactory scopes, IBus bus, OutboxSignal signal, ILogger<OutboxRelay> logger) : BackgroundService
 {
@@ -55,6 +58,13 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IBus bus, OutboxSig
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BackupDbContext>();
+        var sent = 0;
+        await DatabaseLock.RunAsync(db, "outbox-relay", async ct => sent = await RelayLockedAsync(db, ct), cancellationToken);
+        return sent;
+    }
+
+    private async Task<int> RelayLockedAsync(BackupDbContext db, CancellationToken cancellationToken)
+    {
         var batch = await db.OutboxMessages
             .Where(m => m.SentAt == null)
             .OrderBy(m => m.Sequence)

@@ -187,6 +187,40 @@ public sealed class Deployment : IAsyncDisposable
         return (process, address);
     }
 
+    /// <summary>
+    /// Another scheduler replica as its own operating-system process, on the same database and broker
+    /// as the in-process one; returns once the scheduler queue has one more consumer.
+    /// </summary>
+    public async Task<System.Diagnostics.Process> StartSchedulerProcessAsync(params string[] extra)
+    {
+        // The deployment's own scheduler first, so that the new consumer is told from it.
+        await WaitUntilAsync(async () => await SchedulerConsumersAsync() >= 1);
+        var consumers = await SchedulerConsumersAsync();
+        var process = StartProcess(
+            "BackupPlatform.Scheduler.dll",
+            "scheduler",
+            [.. CommonArgs, .. VolumeServiceArgs, "--BackupPlatform:Scheduler:NoHostGracePeriod=00:00:30", .. extra]);
+        await WaitUntilAsync(async () => await SchedulerConsumersAsync() > consumers);
+        return process;
+    }
+
+    /// <summary>How many schedulers listen on the scheduler queue.</summary>
+    public async Task<uint> SchedulerConsumersAsync()
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(_rabbit) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(BackupPlatform.Hosting.QueueNames.Scheduler)).ConsumerCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            // Not declared yet: nobody listens.
+            return 0;
+        }
+    }
+
     private System.Diagnostics.Process StartProcess(string dll, string name, string[] args)
     {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

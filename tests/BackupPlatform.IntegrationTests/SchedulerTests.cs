@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using BackupPlatform.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -133,6 +134,54 @@ public sealed class SchedulerTests
 
         Assert.Equal("a-leaving", await selector.PickAsync("az7", null, null, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task A_restore_and_a_delete_go_straight_to_the_backups_host_while_it_can_take_them_and_through_the_scheduler_when_it_cannot()
+    {
+        await using var deployment = await Deployment.StartAsync(withWorker: false);
+        await deployment.StartWorkerAsync("maker", "nova");
+        var volume = await deployment.CreateVolumeAsync(1);
+        var content = RandomBytes(4 * 1024 * 1024, seed: 17);
+        await deployment.UploadAsync(volume, content);
+        var restored = await deployment.CreateBackupAsync(volume);
+        Assert.Equal("available", (await deployment.WaitForBackupAsync(restored, "creating")).GetProperty("status").GetString());
+        var kept = await deployment.CreateBackupAsync(volume);
+        Assert.Equal("available", (await deployment.WaitForBackupAsync(kept, "creating")).GetProperty("status").GetString());
+
+        var target = await deployment.CreateVolumeAsync(1);
+        await deployment.RestoreBackupAsync(restored, target);
+        Assert.Equal("available", (await deployment.WaitForBackupAsync(restored, "restoring")).GetProperty("status").GetString());
+        Assert.Equal(content, (await deployment.DownloadAsync(target))[..content.Length]);
+        Assert.Equal([QueueNames.Worker("maker")], await SentToAsync(deployment, restored, "RestoreBackup"));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await deployment.Api.DeleteAsync($"/v3/{Deployment.Project}/backups/{restored}")).StatusCode);
+        await WaitDeletedAsync(deployment, restored);
+        Assert.Equal([QueueNames.Worker("maker")], await SentToAsync(deployment, restored, "DeleteBackup"));
+
+        // The maker disabled: the delete goes by the scheduler, to the other host of the store.
+        await deployment.StartWorkerAsync("other", "nova");
+        using var admin = AdminClient(deployment);
+        var disable = await admin.PutAsJsonAsync($"/v3/{Deployment.Project}/os-services/disable", new { host = "maker", binary = "cinder-backup" });
+        Assert.Equal(HttpStatusCode.OK, disable.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await deployment.Api.DeleteAsync($"/v3/{Deployment.Project}/backups/{kept}")).StatusCode);
+        await WaitDeletedAsync(deployment, kept);
+        Assert.Equal([QueueNames.Scheduler], await SentToAsync(deployment, kept, "DeleteBackup"));
+        await using var db = deployment.BackupDb();
+        Assert.Equal("other", (await db.Backups.SingleAsync(b => b.Id == kept)).Host);
+    }
+
+    private static async Task<List<string?>> SentToAsync(Deployment deployment, Guid backupId, string command)
+    {
+        await using var db = deployment.BackupDb();
+        return await db.OutboxMessages.Where(m => m.CorrelationId == backupId && m.MessageType.EndsWith("." + command)).Select(m => m.Destination).ToListAsync();
+    }
+
+    private static Task WaitDeletedAsync(Deployment deployment, Guid backupId) =>
+        Deployment.WaitUntilAsync(async () =>
+        {
+            await using var db = deployment.BackupDb();
+            return await db.Backups.AnyAsync(b => b.Id == backupId && b.Deleted);
+        });
 
     private static BackupPlatform.Data.BackupServiceHost Registered(string host, string zone, bool draining, DateTime lastSeen) => new()
     {

@@ -245,6 +245,10 @@ namespace BackupPlatform.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("draining");
 
+                    b.Property<DateTime?>("FailedOverAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("failed_over_at");
+
                     b.Property<DateTime>("LastSeen")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_seen");
@@ -252,6 +256,10 @@ namespace BackupPlatform.Data.Migrations
                     b.Property<int>("MaxOperations")
                         .HasColumnType("integer")
                         .HasColumnName("max_operations");
+
+                    b.Property<bool>("QueueHandedOn")
+                        .HasColumnType("boolean")
+                        .HasColumnName("queue_handed_on");
 
                     b.Property<string>("Store")
                         .IsRequired()
