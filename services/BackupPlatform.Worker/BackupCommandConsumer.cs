@@ -3,6 +3,7 @@ using BackupPlatform.Contracts.Backup.V2;
 using System.Diagnostics;
 using BackupPlatform.Data;
 using BackupPlatform.Hosting.Journal;
+using BackupPlatform.Hosting.Lifecycle;
 using MassTransit;
 
 namespace BackupPlatform.Worker;
@@ -17,7 +18,7 @@ namespace BackupPlatform.Worker;
 public sealed class BackupCommandConsumer(
     BackupManager manager,
     OperationSlots slots,
-    BackupDbContext db,
+    BackupLifecycle lifecycle,
     FailedBackupRearm rearm,
     ConsumeNote note,
     DrainDeadline deadline,
@@ -51,7 +52,7 @@ public sealed class BackupCommandConsumer(
     {
         if (!RpcVersion.IsSupported(command.TargetVersion, out var reason))
         {
-            await db.FailAsync(command.BackupId, expectedStatus, reason, deadline.Token);
+            await lifecycle.RefuseAsync(command.BackupId, expectedStatus, reason, deadline.Token);
             throw new UnsupportedRpcVersionException(reason);
         }
 
