@@ -78,4 +78,21 @@ public static class BackupMoves
 
     /// <summary>The statuses reset-status may set, as Cinder allows.</summary>
     public static readonly string[] ResetTo = [BackupStatus.Available, BackupStatus.Error];
+
+    /// <summary>The table as docs/backup-lifecycle.md shows it (a test keeps the two the same).</summary>
+    public static string MarkdownTable()
+    {
+        var table = new System.Text.StringBuilder();
+        table.Append("| move | from | to | notification | made by | when |\n");
+        table.Append("|---|---|---|---|---|---|\n");
+        foreach (var move in All)
+        {
+            var from = move.From.Count == 0 ? "(new row)" : move.From.SequenceEqual(Listed) ? "any" : string.Join(", ", move.From);
+            var to = move == Reset ? string.Join(" or ", ResetTo) : move.To ?? "(unchanged)";
+            var notification = move == Reset ? "backup.reset_status.start, backup.reset_status.end" : move.Event ?? "none";
+            table.Append(System.Globalization.CultureInfo.InvariantCulture, $"| {move.Name} | {from} | {to} | {notification} | {move.MadeBy} | {move.Why} |\n");
+        }
+
+        return table.ToString();
+    }
 }
