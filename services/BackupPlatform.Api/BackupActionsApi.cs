@@ -99,7 +99,7 @@ public static class BackupActionsApi
             return BackupLookup.NotFound(backup.Id.ToString());
         }
 
-        db.Send(QueueNames.Scheduler, new DeleteBackup { BackupId = backup.Id }, backup.Id);
+        db.Send(QueueNames.Scheduler, new DeleteBackup { BackupId = backup.Id, OperationId = Guid.NewGuid() }, backup.Id);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         outbox.Notify();
@@ -221,7 +221,7 @@ public static class BackupActionsApi
             await CountCinderChainAsync(db, backup, http.RequestAborted);
         }
 
-        db.Send(QueueNames.Scheduler, new ImportBackup { BackupId = backup.Id }, backup.Id);
+        db.Send(QueueNames.Scheduler, new ImportBackup { BackupId = backup.Id, OperationId = Guid.NewGuid() }, backup.Id);
         if (await Quotas.SaveChargedAsync(db, project_id, backup.Size, quotas, CancellationToken.None) is { } overQuota)
         {
             return CinderFault.OverQuota(overQuota.Message);

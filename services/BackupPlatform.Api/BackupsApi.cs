@@ -114,7 +114,7 @@ public static class BackupsApi
         backup.CreatedAt = now;
         backup.UpdatedAt = now;
         db.Backups.Add(backup);
-        db.Send(QueueNames.Scheduler, new CreateBackup { BackupId = backup.Id, VolumeId = backup.VolumeId, SnapshotId = snapshotId, AvailabilityZone = backup.AvailabilityZone, VolumeHost = volume.Host }, backup.Id);
+        db.Send(QueueNames.Scheduler, new CreateBackup { BackupId = backup.Id, VolumeId = backup.VolumeId, SnapshotId = snapshotId, AvailabilityZone = backup.AvailabilityZone, VolumeHost = volume.Host, OperationId = Guid.NewGuid() }, backup.Id);
         QuotaExceeded? overQuota;
         try
         {
@@ -286,7 +286,7 @@ public static class BackupsApi
             return CinderFault.BadRequest("Invalid backup: Backup status must be available or error");
         }
 
-        db.Send(QueueNames.Scheduler, new DeleteBackup { BackupId = backup.Id }, backup.Id);
+        db.Send(QueueNames.Scheduler, new DeleteBackup { BackupId = backup.Id, OperationId = Guid.NewGuid() }, backup.Id);
         await db.SaveChangesAsync(CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
         outbox.Notify();
@@ -353,7 +353,7 @@ public static class BackupsApi
             claimed = await lifecycle.BeginRestoreAsync(backup.Id, volume.VolumeId, CancellationToken.None);
             if (claimed)
             {
-                db.Send(QueueNames.Scheduler, new RestoreBackup { BackupId = backup.Id, VolumeId = volume.VolumeId }, backup.Id);
+                db.Send(QueueNames.Scheduler, new RestoreBackup { BackupId = backup.Id, VolumeId = volume.VolumeId, OperationId = Guid.NewGuid() }, backup.Id);
                 await db.SaveChangesAsync(CancellationToken.None);
                 await transaction.CommitAsync(CancellationToken.None);
             }
