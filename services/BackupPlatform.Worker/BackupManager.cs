@@ -101,7 +101,12 @@ public sealed class BackupManager(
 
             var serviceMetadata = BackupServiceMetadata.WithManifest(
                 JsonSerializer.Serialize(new { format_version = BackupManifest.CurrentFormatVersion, chunk_size = engine.ChunkSize, compression = engine.Compression }), backupId);
-            await lifecycle.CompleteCreateAsync(backupId, backup.ParentId, volume.SizeGb, (int)result.ObjectsWritten, serviceMetadata, cancellationToken);
+            if (!await lifecycle.CompleteCreateAsync(backupId, backup.ParentId, volume.SizeGb, (int)result.ObjectsWritten, serviceMetadata, cancellationToken))
+            {
+                // An operator reset or deleted it meanwhile: the status they set stays, the data written stays for them.
+                logger.LogWarning("Backup {BackupId} was moved on from creating while it ran: its end is not recorded", backupId);
+                return;
+            }
 
             if (result.ParentUnreadable is { } damage)
             {
