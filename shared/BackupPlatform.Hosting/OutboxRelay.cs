@@ -14,7 +14,8 @@ namespace BackupPlatform.Hosting;
 /// <summary>
 /// Sends what the outbox holds, oldest first, and marks it sent. While the broker is down it keeps
 /// the messages and tries again with backoff; a message may be sent twice after a crash between the
-/// send and the mark, which the idempotent consumers absorb (the outbox id is the message id).
+/// send and the mark (on PostgreSQL a batch's marks commit together), which the idempotent consumers absorb
+/// (the outbox id is the message id).
 /// Every process that writes outbox rows runs one (API, scheduler, worker); on PostgreSQL a batch is
 /// sent under a transaction-scoped advisory lock, so only one relay of the deployment sends at a time:
 /// no row is sent by two relays, and the rows go out in the order they were written (a backup's
