@@ -7,8 +7,9 @@ namespace BackupPlatform.Contracts;
 public static class RpcVersion
 {
     public const int Major = 2;
-    public const int Minor = 0;
-    public const string Current = "2.0";
+    /// <summary>2.1: backup commands carry an optional OperationId.</summary>
+    public const int Minor = 1;
+    public const string Current = "2.1";
 
     /// <summary>True when <paramref name="targetVersion"/> is "2.x": a consumer of this major can serve it.</summary>
     public static bool IsSupported(string? targetVersion, out string reason)

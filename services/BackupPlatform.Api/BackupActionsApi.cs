@@ -2,6 +2,7 @@ using System.Text.Json;
 using BackupPlatform.Contracts.Backup.V2;
 using BackupPlatform.Data;
 using BackupPlatform.Hosting;
+using BackupPlatform.Hosting.Lifecycle;
 using BackupPlatform.Hosting.Http;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,7 +16,6 @@ public static class BackupActionsApi
 {
     private const string ServicePrefix = "cinder.backup.drivers.";
     private static readonly string[] Drivers = ["posix", "swift", "s3"];
-    private static readonly string[] ResettableStatuses = [BackupStatus.Available, BackupStatus.Error];
 
     public static void MapBackupActionsApi(this IEndpointRouteBuilder endpoints)
     {
@@ -25,7 +25,7 @@ public static class BackupActionsApi
         project.MapPost("/backups/import_record", ImportAsync);
     }
 
-    private static async Task<IResult> ActionAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db, ServiceRegistryOptions registry, OutboxSignal outbox)
+    private static async Task<IResult> ActionAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db, BackupLifecycle lifecycle, ServiceRegistryOptions registry, OutboxSignal outbox)
     {
         var identity = RequestIdentity.Of(http);
         var (body, error) = await RequestBody.ReadDocumentAsync(http.Request);
@@ -57,15 +57,15 @@ public static class BackupActionsApi
         }
 
         return action.Name == "os-reset_status"
-            ? await ResetStatusAsync(backup, action.Value, db, outbox)
-            : await ForceDeleteAsync(backup, db, registry, outbox);
+            ? await ResetStatusAsync(backup, action.Value, lifecycle)
+            : await ForceDeleteAsync(backup, db, lifecycle, registry, outbox);
     }
 
     /// <summary>
     /// Sets the status with no check of the current one, as Cinder does; a restore in progress sees
     /// the change and stops (BackupRestoreCancel).
     /// </summary>
-    private static async Task<IResult> ResetStatusAsync(Backup backup, JsonElement body, BackupDbContext db, OutboxSignal outbox)
+    private static async Task<IResult> ResetStatusAsync(Backup backup, JsonElement body, BackupLifecycle lifecycle)
     {
         if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("status", out var statusElement) || statusElement.ValueKind != JsonValueKind.String
             || body.EnumerateObject().Count() != 1)
@@ -74,23 +74,19 @@ public static class BackupActionsApi
         }
 
         var status = statusElement.GetString()!.ToLowerInvariant();
-        if (!ResettableStatuses.Contains(status))
+        if (!BackupMoves.ResetTo.Contains(status))
         {
             return CinderFault.BadRequest($"Backup status: {statusElement.GetString()} is invalid, valid statuses are: ['available', 'error'].");
         }
 
-        Notify(db, backup, "backup.reset_status.start");
-        var now = DateTime.UtcNow;
-        await db.Backups.Where(b => b.Id == backup.Id).ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, status).SetProperty(b => b.UpdatedAt, now));
-        backup.Status = status;
-        Notify(db, backup, "backup.reset_status.end");
-        await db.SaveChangesAsync();
-        outbox.Notify();
-        return Results.StatusCode(StatusCodes.Status202Accepted);
+        // Deleted meanwhile: the row is gone for the caller as well.
+        return await lifecycle.ResetAsync(backup, status, CancellationToken.None)
+            ? Results.StatusCode(StatusCodes.Status202Accepted)
+            : BackupLookup.NotFound(backup.Id.ToString());
     }
 
     /// <summary>Deletes in any status (the chunked stores all support it); still refused while incremental backups depend on it.</summary>
-    private static async Task<IResult> ForceDeleteAsync(Backup backup, BackupDbContext db, ServiceRegistryOptions registry, OutboxSignal outbox)
+    private static async Task<IResult> ForceDeleteAsync(Backup backup, BackupDbContext db, BackupLifecycle lifecycle, ServiceRegistryOptions registry, OutboxSignal outbox)
     {
         if (backup.NumDependentBackups > 0)
         {
@@ -98,11 +94,13 @@ public static class BackupActionsApi
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var now = DateTime.UtcNow;
-        await db.Backups.Where(b => b.Id == backup.Id).ExecuteUpdateAsync(
-            s => s.SetProperty(b => b.Status, BackupStatus.Deleting).SetProperty(b => b.WorkStartedAt, (DateTime?)null).SetProperty(b => b.UpdatedAt, now));
+        if (!await lifecycle.ForceDeleteAsync(backup.Id, CancellationToken.None))
+        {
+            return BackupLookup.NotFound(backup.Id.ToString());
+        }
+
         var (queue, host) = await DirectRoute.ForBackupAsync(db, backup, registry, CancellationToken.None);
-        db.Send(queue, new DeleteBackup { BackupId = backup.Id, Host = host }, backup.Id);
+        db.Send(queue, new DeleteBackup { BackupId = backup.Id, Host = host, OperationId = Guid.NewGuid() }, backup.Id);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         outbox.Notify();
@@ -190,13 +188,12 @@ public static class BackupActionsApi
 
         // A soft-deleted row of the same id is revived, so incremental chains keep their links.
         var now = DateTime.UtcNow;
-        var backup = existing ?? new Backup { Id = record.Id, ProjectId = project_id, UserId = identity.UserId, Status = BackupStatus.Creating };
+        var backup = existing ?? BackupLifecycle.NewBackup(record.Id, project_id, identity.UserId);
         backup.ProjectId = project_id;
         backup.UserId = identity.UserId;
         backup.VolumeId = Guid.Empty;
         backup.SnapshotId = record.SnapshotId;
-        backup.Status = BackupStatus.Creating;
-        backup.FailReason = null;
+        BackupLifecycle.RequestCreate(backup);
         backup.Size = record.Size.Value;
         backup.ObjectCount = record.ObjectCount;
         backup.Container = record.Container;
@@ -225,7 +222,7 @@ public static class BackupActionsApi
             await CountCinderChainAsync(db, backup, http.RequestAborted);
         }
 
-        db.Send(QueueNames.Scheduler, new ImportBackup { BackupId = backup.Id }, backup.Id);
+        db.Send(QueueNames.Scheduler, new ImportBackup { BackupId = backup.Id, OperationId = Guid.NewGuid() }, backup.Id);
         if (await Quotas.SaveChargedAsync(db, project_id, backup.Size, quotas, CancellationToken.None) is { } overQuota)
         {
             return CinderFault.OverQuota(overQuota.Message);
@@ -248,6 +245,4 @@ public static class BackupActionsApi
             parent.NumDependentBackups++;
         }
     }
-
-    private static void Notify(BackupDbContext db, Backup backup, string eventType) => db.Publish(BackupNotifications.Of(backup, eventType));
 }

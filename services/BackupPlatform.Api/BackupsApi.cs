@@ -3,6 +3,7 @@ using BackupPlatform.Contracts.Backup.V2;
 using BackupPlatform.Contracts.Volume.V2;
 using BackupPlatform.Data;
 using BackupPlatform.Hosting;
+using BackupPlatform.Hosting.Lifecycle;
 using BackupPlatform.Hosting.Http;
 using Microsoft.EntityFrameworkCore;
 
@@ -98,28 +99,22 @@ public static class BackupsApi
         }
 
         var now = DateTime.UtcNow;
-        var backup = new Backup
-        {
-            Id = Guid.NewGuid(),
-            ProjectId = project_id,
-            UserId = identity.UserId,
-            VolumeId = volume.VolumeId,
-            SnapshotId = snapshotId,
-            Status = BackupStatus.Creating,
-            Size = volume.SizeGb,
-            Container = container,
-            AvailabilityZone = zone ?? volume.AvailabilityZone,
-            ParentId = parent?.Id,
-            IsIncremental = parent is not null,
-            DataTimestamp = volume.SnapshotCreatedAt ?? now,
-            DisplayName = name,
-            DisplayDescription = description,
-            Metadata = metadata,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var backup = BackupLifecycle.NewBackup(Guid.NewGuid(), project_id, identity.UserId);
+        backup.VolumeId = volume.VolumeId;
+        backup.SnapshotId = snapshotId;
+        backup.Size = volume.SizeGb;
+        backup.Container = container;
+        backup.AvailabilityZone = zone ?? volume.AvailabilityZone;
+        backup.ParentId = parent?.Id;
+        backup.IsIncremental = parent is not null;
+        backup.DataTimestamp = volume.SnapshotCreatedAt ?? now;
+        backup.DisplayName = name;
+        backup.DisplayDescription = description;
+        backup.Metadata = metadata;
+        backup.CreatedAt = now;
+        backup.UpdatedAt = now;
         db.Backups.Add(backup);
-        db.Send(QueueNames.Scheduler, new CreateBackup { BackupId = backup.Id, VolumeId = backup.VolumeId, SnapshotId = snapshotId, AvailabilityZone = backup.AvailabilityZone, VolumeHost = volume.Host }, backup.Id);
+        db.Send(QueueNames.Scheduler, new CreateBackup { BackupId = backup.Id, VolumeId = backup.VolumeId, SnapshotId = snapshotId, AvailabilityZone = backup.AvailabilityZone, VolumeHost = volume.Host, OperationId = Guid.NewGuid() }, backup.Id);
         QuotaExceeded? overQuota;
         try
         {
@@ -272,7 +267,7 @@ public static class BackupsApi
         return Results.Json(new { backup = BackupView.Summary(backup, http.Request) });
     }
 
-    private static async Task<IResult> DeleteAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db, ServiceRegistryOptions registry, OutboxSignal outbox)
+    private static async Task<IResult> DeleteAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db, BackupLifecycle lifecycle, ServiceRegistryOptions registry, OutboxSignal outbox)
     {
         var backup = await BackupLookup.FindAsync(db, http, project_id, backup_id);
         if (backup is null)
@@ -286,24 +281,20 @@ public static class BackupsApi
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
-        var now = DateTime.UtcNow;
-        var moved = await db.Backups
-            .Where(b => b.Id == backup.Id && (b.Status == BackupStatus.Available || b.Status == BackupStatus.Error) && b.NumDependentBackups == 0)
-            .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BackupStatus.Deleting).SetProperty(b => b.UpdatedAt, now), http.RequestAborted);
-        if (moved == 0)
+        if (!await lifecycle.BeginDeleteAsync(backup.Id, http.RequestAborted))
         {
             return CinderFault.BadRequest("Invalid backup: Backup status must be available or error");
         }
 
         var (queue, host) = await DirectRoute.ForBackupAsync(db, backup, registry, CancellationToken.None);
-        db.Send(queue, new DeleteBackup { BackupId = backup.Id, Host = host }, backup.Id);
+        db.Send(queue, new DeleteBackup { BackupId = backup.Id, Host = host, OperationId = Guid.NewGuid() }, backup.Id);
         await db.SaveChangesAsync(CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
         outbox.Notify();
         return Results.StatusCode(StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> RestoreAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db, VolumeServiceClient volumes, ServiceRegistryOptions registry, OutboxSignal outbox)
+    private static async Task<IResult> RestoreAsync(string project_id, string backup_id, HttpContext http, BackupDbContext db, BackupLifecycle lifecycle, VolumeServiceClient volumes, ServiceRegistryOptions registry, OutboxSignal outbox)
     {
         var (body, error) = await RequestBody.ReadAsync(http.Request, "restore", rootMayBeNull: true, allowedKeys: ["volume_id", "name"]);
         if (error is not null)
@@ -360,17 +351,11 @@ public static class BackupsApi
         bool claimed;
         await using (var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None))
         {
-            var now = DateTime.UtcNow;
-            claimed = await db.Backups
-                .Where(b => b.Id == backup.Id && b.Status == BackupStatus.Available)
-                .ExecuteUpdateAsync(
-                    s => s.SetProperty(b => b.Status, BackupStatus.Restoring).SetProperty(b => b.RestoreVolumeId, volume.VolumeId)
-                        .SetProperty(b => b.FailReason, (string?)null).SetProperty(b => b.UpdatedAt, now),
-                    CancellationToken.None) == 1;
+            claimed = await lifecycle.BeginRestoreAsync(backup.Id, volume.VolumeId, CancellationToken.None);
             if (claimed)
             {
                 var (queue, host) = await DirectRoute.ForBackupAsync(db, backup, registry, CancellationToken.None);
-                db.Send(queue, new RestoreBackup { BackupId = backup.Id, VolumeId = volume.VolumeId, Host = host }, backup.Id);
+                db.Send(queue, new RestoreBackup { BackupId = backup.Id, VolumeId = volume.VolumeId, Host = host, OperationId = Guid.NewGuid() }, backup.Id);
                 await db.SaveChangesAsync(CancellationToken.None);
                 await transaction.CommitAsync(CancellationToken.None);
             }

@@ -3,6 +3,7 @@ using BackupPlatform.Contracts.Backup.V2;
 using BackupPlatform.Data;
 using BackupPlatform.Hosting;
 using BackupPlatform.Hosting.Journal;
+using BackupPlatform.Hosting.Lifecycle;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,6 +15,7 @@ namespace BackupPlatform.Scheduler;
 /// </summary>
 public sealed class BackupRoutingConsumer(
     BackupDbContext db,
+    BackupLifecycle lifecycle,
     HostSelector hosts,
     VolumeServiceClient volumes,
     SchedulerOptions options,
@@ -44,7 +46,7 @@ public sealed class BackupRoutingConsumer(
         {
             logger.LogWarning("No live backup host in zone {Zone} for backup {BackupId}", command.AvailabilityZone, command.BackupId);
             await ReleaseQuietlyAsync(command.VolumeId, null, command.SnapshotId);
-            await db.FailAsync(command.BackupId, BackupStatus.Creating, NoServiceForCreate, context.CancellationToken);
+            await lifecycle.RefuseAsync(command.BackupId, BackupStatus.Creating, NoServiceForCreate, context.CancellationToken);
             return;
         }
 
@@ -71,9 +73,7 @@ public sealed class BackupRoutingConsumer(
         if (host is null)
         {
             await ReleaseQuietlyAsync(command.VolumeId, null);
-            await db.Backups.Where(b => b.Id == command.BackupId && b.Status == BackupStatus.Restoring).ExecuteUpdateAsync(
-                s => s.SetProperty(b => b.Status, BackupStatus.Available).SetProperty(b => b.FailReason, "Service not found for restoring backup."),
-                context.CancellationToken);
+            await lifecycle.RefuseRestoreAsync(command.BackupId, "Service not found for restoring backup.", context.CancellationToken);
             return;
         }
 
@@ -99,9 +99,7 @@ public sealed class BackupRoutingConsumer(
         var host = await hosts.RouteAsync(command.BackupId, null, backup.Service, backup.Host, context.CancellationToken);
         if (host is null)
         {
-            await db.Backups.Where(b => b.Id == command.BackupId && b.Status == BackupStatus.Deleting).ExecuteUpdateAsync(
-                s => s.SetProperty(b => b.Status, BackupStatus.ErrorDeleting).SetProperty(b => b.FailReason, "Service not found for deleting backup."),
-                context.CancellationToken);
+            await lifecycle.FailDeleteAsync(command.BackupId, "Service not found for deleting backup.", context.CancellationToken);
             return;
         }
 
@@ -126,7 +124,7 @@ public sealed class BackupRoutingConsumer(
         var host = await hosts.RouteAsync(command.BackupId, null, backup.Service, null, context.CancellationToken);
         if (host is null)
         {
-            await db.FailAsync(command.BackupId, BackupStatus.Creating, $"Service not found for importing a {backup.Service} backup.", context.CancellationToken);
+            await lifecycle.RefuseAsync(command.BackupId, BackupStatus.Creating, $"Service not found for importing a {backup.Service} backup.", context.CancellationToken);
             return;
         }
 
@@ -166,7 +164,7 @@ public sealed class BackupRoutingConsumer(
 
         logger.LogError("Refusing {Command} for backup {BackupId}: {Reason}", command.GetType().Name, command.BackupId, reason);
         await undo();
-        await db.FailAsync(command.BackupId, transitionalStatus, reason, CancellationToken.None);
+        await lifecycle.RefuseAsync(command.BackupId, transitionalStatus, reason, CancellationToken.None);
         throw new UnsupportedRpcVersionException(reason);
     }
 

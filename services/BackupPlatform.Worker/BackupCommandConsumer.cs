@@ -3,24 +3,27 @@ using BackupPlatform.Contracts.Backup.V2;
 using System.Diagnostics;
 using BackupPlatform.Data;
 using BackupPlatform.Hosting.Journal;
+using BackupPlatform.Hosting.Lifecycle;
 using MassTransit;
 
 namespace BackupPlatform.Worker;
 
 /// <summary>
 /// Consumes the backup commands on this host's own queue. A command of a major version this worker
-/// does not speak fails its backup with the reason and goes to the error queue; a command for a
-/// backup already running here is a redelivery and is dropped. A replayed create may re-arm a backup
+/// does not speak fails its backup with the reason and goes to the error queue; a command of the
+/// operation already running on its backup here is a redelivery and is dropped, a command of another
+/// operation waits for that one to end (<see cref="OperationSlots"/>). A replayed create may re-arm a backup
 /// the store failed (<see cref="FailedBackupRearm"/>). The work runs under <see cref="DrainDeadline"/>,
 /// not under the message's token: a broker outage leaves it running.
 /// </summary>
 public sealed class BackupCommandConsumer(
     BackupManager manager,
     OperationSlots slots,
-    BackupDbContext db,
+    BackupLifecycle lifecycle,
     FailedBackupRearm rearm,
     ConsumeNote note,
     DrainDeadline deadline,
+    WorkerOptions worker,
     ILogger<BackupCommandConsumer> logger) :
     IConsumer<CreateBackup>,
     IConsumer<RestoreBackup>,
@@ -51,14 +54,14 @@ public sealed class BackupCommandConsumer(
     {
         if (!RpcVersion.IsSupported(command.TargetVersion, out var reason))
         {
-            await db.FailAsync(command.BackupId, expectedStatus, reason, deadline.Token);
+            await lifecycle.RefuseAsync(command.BackupId, expectedStatus, reason, deadline.Token);
             throw new UnsupportedRpcVersionException(reason);
         }
 
-        if (!slots.TryEnter(command.BackupId))
+        if (await slots.EnterAsync(command.BackupId, command.OperationId, worker.BusyBackupWait, deadline.Token) == OperationSlots.Entry.Redelivery)
         {
-            logger.LogInformation("Backup {BackupId} is already being worked on here: redelivery dropped", command.BackupId);
-            note.Skipped("backup is already being worked on here: redelivery dropped");
+            logger.LogInformation("Backup {BackupId} is already running operation {OperationId} here: redelivery dropped", command.BackupId, command.OperationId);
+            note.Skipped("the backup's operation is already running here: redelivery dropped");
             return;
         }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using BackupPlatform.Data;
 using BackupPlatform.Hosting;
 using BackupPlatform.Hosting.Journal;
+using BackupPlatform.Hosting.Lifecycle;
 using BackupPlatform.Storage.Cinder;
 using BackupPlatform.Storage.Engine;
 using BackupPlatform.Storage.Stores;
@@ -22,6 +23,7 @@ public sealed class BackupManager(
     EngineOptions engine,
     StoreOptions storeOptions,
     WorkerOptions worker,
+    BackupLifecycle lifecycle,
     BackupNotifier notifier,
     RestoreCancellation cancellation,
     ConsumeNote note,
@@ -38,12 +40,8 @@ public sealed class BackupManager(
         }
 
         var container = backup.Container ?? storeOptions.DefaultContainer;
-        var now = DateTime.UtcNow;
-        var claimed = await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Creating && b.WorkStartedAt == null).ExecuteUpdateAsync(
-            s => s.SetProperty(b => b.Host, worker.Host).SetProperty(b => b.AvailabilityZone, worker.AvailabilityZone)
-                .SetProperty(b => b.Service, store.Name).SetProperty(b => b.Container, container).SetProperty(b => b.WorkStartedAt, now),
-            cancellationToken);
-        if (claimed == 0)
+        var claimed = await lifecycle.BeginCreateAsync(backupId, worker.Host, worker.AvailabilityZone, store.Name, container, cancellationToken);
+        if (claimed is null)
         {
             // Begun before by a host that died or restarted: its cleanup ends it, this delivery must not run it twice.
             logger.LogWarning("Backup {BackupId} was already begun elsewhere: redelivery dropped", backupId);
@@ -51,7 +49,6 @@ public sealed class BackupManager(
             return;
         }
 
-        await notifier.NotifyAsync(backupId, "backup.create.start");
 
         var attached = false;
         Guid? deviceId = null;
@@ -92,7 +89,7 @@ public sealed class BackupManager(
                         Container = container,
                         VolumeMetadata = VolumeMetadataContainer.Write(volume),
                         ParentBackupId = backup.ParentId,
-                        Progress = notifier.Progress(backupId, "backup.createprogress", connection.SizeBytes),
+                        Progress = notifier.Progress(claimed, "backup.createprogress", connection.SizeBytes),
                     },
                     cancellationToken);
             }
@@ -105,25 +102,11 @@ public sealed class BackupManager(
 
             var serviceMetadata = BackupServiceMetadata.WithManifest(
                 JsonSerializer.Serialize(new { format_version = BackupManifest.CurrentFormatVersion, chunk_size = engine.ChunkSize, compression = engine.Compression }), backupId);
-            now = DateTime.UtcNow;
-            // The child becomes available and its parent counts it in one commit: nobody sees one without the
-            // other, and a crash between them cannot lose the count (the delete refusal depends on it).
-            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            if (!await lifecycle.CompleteCreateAsync(backupId, backup.ParentId, volume.SizeGb, (int)result.ObjectsWritten, serviceMetadata, cancellationToken))
             {
-                var completed = await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Creating).ExecuteUpdateAsync(
-                    s => s.SetProperty(b => b.Status, BackupStatus.Available)
-                        .SetProperty(b => b.WorkStartedAt, (DateTime?)null)
-                        .SetProperty(b => b.Size, volume.SizeGb)
-                        .SetProperty(b => b.ObjectCount, (int)result.ObjectsWritten)
-                        .SetProperty(b => b.ServiceMetadata, serviceMetadata)
-                        .SetProperty(b => b.UpdatedAt, now),
-                    cancellationToken);
-                if (completed == 1 && backup.ParentId is { } parentId)
-                {
-                    await db.Backups.Where(b => b.Id == parentId).ExecuteUpdateAsync(s => s.SetProperty(b => b.NumDependentBackups, b => b.NumDependentBackups + 1), cancellationToken);
-                }
-
-                await transaction.CommitAsync(cancellationToken);
+                // An operator reset or deleted it meanwhile: the status they set stays, the data written stays for them.
+                logger.LogWarning("Backup {BackupId} was moved on from creating while it ran: its end is not recorded", backupId);
+                return;
             }
 
             if (result.ParentUnreadable is { } damage)
@@ -131,7 +114,6 @@ public sealed class BackupManager(
                 logger.LogWarning("Backup {BackupId} could not follow its parent {ParentId}'s index ({Reason}): it is whole, but the parent may not restore", backupId, backup.ParentId, damage);
             }
 
-            await notifier.NotifyAsync(backupId, "backup.create.end");
             logger.LogInformation("Backup {BackupId} of volume {VolumeId} available: {Chunks} chunks, {Zero} zero, {Deduped} deduplicated, {Bytes} bytes uploaded",
                 backupId, backup.VolumeId, result.ChunkCount, result.ZeroChunks, result.DedupedChunks, result.BytesUploaded);
         }
@@ -145,8 +127,7 @@ public sealed class BackupManager(
 
             await DeleteTemporaryAsync(backupId, temporary);
             await TryAsync(() => volumes.ReleaseForBackupAsync(backup.VolumeId, backup.SnapshotId, CancellationToken.None));
-            await db.FailAsync(backupId, BackupStatus.Creating, Reason(e), CancellationToken.None);
-            await notifier.NotifyAsync(backupId, "backup.create.end");
+            await lifecycle.FailCreateAsync(backupId, Reason(e), CancellationToken.None);
             WorkerMetrics.Failed("create", e);
             if (writing && !cancellationToken.IsCancellationRequested)
             {
@@ -167,18 +148,14 @@ public sealed class BackupManager(
             return;
         }
 
-        var started = DateTime.UtcNow;
-        var claimed = await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Restoring && b.WorkStartedAt == null).ExecuteUpdateAsync(
-            s => s.SetProperty(b => b.Host, worker.Host).SetProperty(b => b.WorkStartedAt, started),
-            cancellationToken);
-        if (claimed == 0)
+        var claimed = await lifecycle.StartRestoreAsync(backupId, volumeId, worker.Host, cancellationToken);
+        if (claimed is null)
         {
             logger.LogWarning("Restore of backup {BackupId} was already begun elsewhere: redelivery dropped", backupId);
             note.Skipped("restore was already begun: redelivery dropped");
             return;
         }
 
-        await notifier.NotifyAsync(backupId, "backup.restore.start");
         await using var watch = cancellation.Start(backupId, cancellationToken);
         var attached = false;
         try
@@ -191,7 +168,7 @@ public sealed class BackupManager(
 
             var connection = await volumes.InitializeConnectionAsync(volumeId, worker.Host, connectors.Properties(), watch.Token);
             attached = true;
-            var progress = notifier.Progress(backupId, "backup.restoreprogress", connection.SizeBytes);
+            var progress = notifier.Progress(claimed, "backup.restoreprogress", connection.SizeBytes);
             Dictionary<string, string> metadata;
             if (backup.IsCinderFormat)
             {
@@ -222,11 +199,7 @@ public sealed class BackupManager(
             await volumes.TerminateConnectionAsync(volumeId, worker.Host, cancellationToken);
             attached = false;
             await volumes.ReleaseAsync(volumeId, "available", cancellationToken);
-            var done = DateTime.UtcNow;
-            await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Restoring).ExecuteUpdateAsync(
-                s => s.SetProperty(b => b.Status, BackupStatus.Available).SetProperty(b => b.WorkStartedAt, (DateTime?)null).SetProperty(b => b.UpdatedAt, done),
-                cancellationToken);
-            await notifier.NotifyAsync(backupId, "backup.restore.end");
+            await lifecycle.EndRestoreAsync(backupId, null, cancellationToken);
             logger.LogInformation("Backup {BackupId} restored to volume {VolumeId}", backupId, volumeId);
         }
         catch (OperationCanceledException) when (watch.StatusSet is not null && !cancellationToken.IsCancellationRequested)
@@ -238,9 +211,11 @@ public sealed class BackupManager(
                 await TryAsync(() => volumes.TerminateConnectionAsync(volumeId, worker.Host, CancellationToken.None));
             }
 
-            await TryAsync(() => volumes.ReleaseAsync(volumeId, "error", CancellationToken.None));
-            await db.Backups.Where(b => b.Id == backupId).ExecuteUpdateAsync(s => s.SetProperty(b => b.WorkStartedAt, (DateTime?)null), CancellationToken.None);
-            await notifier.NotifyAsync(backupId, "backup.restore.end");
+            // Reset-status leaves the volume in error, as Cinder's BackupRestoreCancel does; a force-delete ends the
+            // restore as a failed one, error_restoring.
+            var volumeStatus = watch.StatusSet is BackupStatus.Available or BackupStatus.Error ? "error" : "error_restoring";
+            await TryAsync(() => volumes.ReleaseAsync(volumeId, volumeStatus, CancellationToken.None));
+            await lifecycle.StopRestoreAsync(backupId, CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -254,13 +229,7 @@ public sealed class BackupManager(
             await TryAsync(() => volumes.ReleaseAsync(volumeId, "error_restoring", CancellationToken.None));
 
             // As in Cinder, the backup itself is intact and returns to available; the reason stays on it.
-            var reason = BackupTransitions.BoundReason($"Restore to volume {volumeId} failed: {Reason(e)}");
-            var now = DateTime.UtcNow;
-            await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Restoring).ExecuteUpdateAsync(
-                s => s.SetProperty(b => b.Status, BackupStatus.Available).SetProperty(b => b.FailReason, reason)
-                    .SetProperty(b => b.WorkStartedAt, (DateTime?)null).SetProperty(b => b.UpdatedAt, now),
-                CancellationToken.None);
-            await notifier.NotifyAsync(backupId, "backup.restore.end");
+            await lifecycle.EndRestoreAsync(backupId, $"Restore to volume {volumeId} failed: {Reason(e)}", CancellationToken.None);
         }
     }
 
@@ -274,11 +243,12 @@ public sealed class BackupManager(
             return;
         }
 
-        var begun = DateTime.UtcNow;
-        await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Deleting).ExecuteUpdateAsync(
-            s => s.SetProperty(b => b.Host, worker.Host).SetProperty(b => b.WorkStartedAt, begun),
-            cancellationToken);
-        await notifier.NotifyAsync(backupId, "backup.delete.start");
+        if (await lifecycle.StartDeleteAsync(backupId, worker.Host, cancellationToken) is null)
+        {
+            note.Skipped("backup is no longer deleting: nothing to do");
+            return;
+        }
+
         try
         {
             // A backup made by Cinder is only unlisted: its objects are Cinder's (docs/cinder-format.md).
@@ -296,37 +266,13 @@ public sealed class BackupManager(
                 }
             }
 
-            var now = DateTime.UtcNow;
-            // The row, the parent's count and the quota change together: a redelivered delete finds the row
-            // deleted and gives nothing back twice.
-            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-            {
-                var deleted = await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Deleting).ExecuteUpdateAsync(
-                    s => s.SetProperty(b => b.Status, BackupStatus.Deleted).SetProperty(b => b.Deleted, true).SetProperty(b => b.WorkStartedAt, (DateTime?)null).SetProperty(b => b.DeletedAt, now).SetProperty(b => b.UpdatedAt, now),
-                    cancellationToken);
-                if (deleted == 1)
-                {
-                    if (backup.ParentId is { } parentId)
-                    {
-                        await db.Backups.Where(b => b.Id == parentId && b.NumDependentBackups > 0).ExecuteUpdateAsync(s => s.SetProperty(b => b.NumDependentBackups, b => b.NumDependentBackups - 1), cancellationToken);
-                    }
-
-                    await Quotas.ReleaseAsync(db, backup.ProjectId, backup.Size, cancellationToken);
-                }
-
-                await transaction.CommitAsync(cancellationToken);
-            }
-
-            await notifier.NotifyAsync(backupId, "backup.delete.end");
+            await lifecycle.FinishDeleteAsync(backup, cancellationToken);
         }
         catch (Exception e)
         {
             logger.LogError(e, "Delete of backup {BackupId} failed", backupId);
             WorkerMetrics.Failed("delete", e);
-            var reason = BackupTransitions.BoundReason(Reason(e));
-            await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Deleting).ExecuteUpdateAsync(
-                s => s.SetProperty(b => b.Status, BackupStatus.ErrorDeleting).SetProperty(b => b.FailReason, reason).SetProperty(b => b.WorkStartedAt, (DateTime?)null),
-                CancellationToken.None);
+            await lifecycle.FailDeleteAsync(backupId, Reason(e), CancellationToken.None);
         }
     }
 
@@ -362,16 +308,14 @@ public sealed class BackupManager(
                 throw new InvalidDataException($"Backup is damaged: {verification.Missing.Count} of {verification.Packs} packs missing from the store, e.g. {verification.Missing[0]}.");
             }
 
-            var now = DateTime.UtcNow;
-            await db.Backups.Where(b => b.Id == backupId && b.Status == BackupStatus.Creating).ExecuteUpdateAsync(
-                s => s.SetProperty(b => b.Status, BackupStatus.Available)
-                    .SetProperty(b => b.VolumeId, verification.Manifest.VolumeId)
+            await lifecycle.CompleteImportAsync(
+                backupId,
+                s => s.SetProperty(b => b.VolumeId, verification.Manifest.VolumeId)
                     .SetProperty(b => b.Host, worker.Host)
                     .SetProperty(b => b.AvailabilityZone, worker.AvailabilityZone)
                     .SetProperty(b => b.Service, store.Name)
                     .SetProperty(b => b.Container, container)
-                    .SetProperty(b => b.ServiceMetadata, BackupServiceMetadata.WithManifest(backup.ServiceMetadata, backupId))
-                    .SetProperty(b => b.UpdatedAt, now),
+                    .SetProperty(b => b.ServiceMetadata, BackupServiceMetadata.WithManifest(backup.ServiceMetadata, backupId)),
                 cancellationToken);
             logger.LogInformation("Imported backup {BackupId} from the data of {Source} verified: {Packs} packs present", backupId, source, verification.Packs);
         }
@@ -379,7 +323,7 @@ public sealed class BackupManager(
         {
             logger.LogError(e, "Import of backup {BackupId} failed verification", backupId);
             WorkerMetrics.Failed("import", e);
-            await db.FailAsync(backupId, BackupStatus.Creating, Reason(e), CancellationToken.None);
+            await lifecycle.FailImportAsync(backupId, Reason(e), CancellationToken.None);
         }
     }
 
@@ -400,14 +344,12 @@ public sealed class BackupManager(
             var cinder = await new CinderBackupReader(store).ReadAsync(new CinderBackupLocation(backup.Id, backup.Container, backup.ServiceMetadata!), cancellationToken);
             var volumeId = Guid.TryParse(cinder.Metadata.VolumeId, out var id) ? id : Guid.Empty;
             var objects = cinder.Metadata.ObjectsInOrder().Count();
-            var now = DateTime.UtcNow;
-            await db.Backups.Where(b => b.Id == backup.Id && b.Status == BackupStatus.Creating).ExecuteUpdateAsync(
-                s => s.SetProperty(b => b.Status, BackupStatus.Available)
-                    .SetProperty(b => b.VolumeId, volumeId)
+            await lifecycle.CompleteImportAsync(
+                backup.Id,
+                s => s.SetProperty(b => b.VolumeId, volumeId)
                     .SetProperty(b => b.ObjectCount, objects)
                     .SetProperty(b => b.Host, worker.Host)
-                    .SetProperty(b => b.AvailabilityZone, worker.AvailabilityZone)
-                    .SetProperty(b => b.UpdatedAt, now),
+                    .SetProperty(b => b.AvailabilityZone, worker.AvailabilityZone),
                 cancellationToken);
             logger.LogInformation("Imported Cinder backup {BackupId} verified: {Objects} objects present in {Container}", backup.Id, objects, backup.Container);
         }
@@ -415,7 +357,7 @@ public sealed class BackupManager(
         {
             logger.LogError(e, "Import of Cinder backup {BackupId} failed verification", backup.Id);
             WorkerMetrics.Failed("import", e);
-            await db.FailAsync(backup.Id, BackupStatus.Creating, Reason(e), CancellationToken.None);
+            await lifecycle.FailImportAsync(backup.Id, Reason(e), CancellationToken.None);
         }
     }
 

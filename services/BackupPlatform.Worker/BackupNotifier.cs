@@ -1,40 +1,19 @@
-using BackupPlatform.Contracts.Backup.V2;
 using BackupPlatform.Data;
 using BackupPlatform.Hosting;
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
 
 namespace BackupPlatform.Worker;
 
 /// <summary>
-/// Publishes Cinder's backup notifications from the current row. A notification that cannot be
-/// published is logged and dropped: it never fails the backup it describes. Each reads the row in
-/// its own scope, since progress is reported from the pipeline's threads.
+/// Cinder's progress notifications of a running create or restore. They go through the outbox like the
+/// lifecycle's own (one path for every notification, relayed in order), built from the row as the move that
+/// began the work left it: no read of the row per notification. A notification that cannot be written is
+/// logged and dropped: it never fails the backup it describes. Each writes in its own scope, since progress
+/// is reported from the pipeline's threads.
 /// </summary>
-public sealed class BackupNotifier(IServiceScopeFactory scopes, IBus publisher, ILogger<BackupNotifier> logger)
+public sealed class BackupNotifier(IServiceScopeFactory scopes, OutboxSignal signal, ILogger<BackupNotifier> logger)
 {
-    public async Task NotifyAsync(Guid backupId, string eventType, int? percent = null)
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<BackupDbContext>();
-            var backup = await db.Backups.AsNoTracking().SingleOrDefaultAsync(b => b.Id == backupId);
-            if (backup is null)
-            {
-                return;
-            }
-
-            await publisher.Publish(BackupNotifications.Of(backup, eventType, percent));
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "Notification {EventType} for backup {BackupId} not published", eventType, backupId);
-        }
-    }
-
     /// <summary>Reports progress as a notification at every further tenth of <paramref name="totalBytes"/>.</summary>
-    public IProgress<long> Progress(Guid backupId, string eventType, long totalBytes)
+    public IProgress<long> Progress(Backup begun, string eventType, long totalBytes)
     {
         var lastTenth = 0;
         return new Progress<long>(done =>
@@ -43,8 +22,24 @@ public sealed class BackupNotifier(IServiceScopeFactory scopes, IBus publisher, 
             var previous = Volatile.Read(ref lastTenth);
             if (tenth > previous && tenth < 10 && Interlocked.CompareExchange(ref lastTenth, tenth, previous) == previous)
             {
-                _ = NotifyAsync(backupId, eventType, tenth * 10);
+                _ = NotifyAsync(begun, eventType, tenth * 10);
             }
         });
+    }
+
+    private async Task NotifyAsync(Backup begun, string eventType, int percent)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BackupDbContext>();
+            db.Publish(BackupNotifications.Of(begun, eventType, percent));
+            await db.SaveChangesAsync();
+            signal.Notify();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Notification {EventType} for backup {BackupId} not written", eventType, begun.Id);
+        }
     }
 }

@@ -2,6 +2,7 @@ using BackupPlatform.Contracts.Backup.V2;
 using BackupPlatform.Contracts.Volume.V2;
 using BackupPlatform.Data;
 using BackupPlatform.Hosting;
+using BackupPlatform.Hosting.Lifecycle;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackupPlatform.Worker;
@@ -14,7 +15,7 @@ namespace BackupPlatform.Worker;
 /// like os-reset_status. In any other status (available after an earlier replay, deleted) the
 /// replay is the usual no-op.
 /// </summary>
-public sealed class FailedBackupRearm(BackupDbContext db, VolumeServiceClient volumes, ILogger<FailedBackupRearm> logger)
+public sealed class FailedBackupRearm(BackupDbContext db, BackupLifecycle lifecycle, VolumeServiceClient volumes, ILogger<FailedBackupRearm> logger)
 {
     public async Task<bool> RearmAsync(CreateBackup command, CancellationToken cancellationToken)
     {
@@ -33,17 +34,12 @@ public sealed class FailedBackupRearm(BackupDbContext db, VolumeServiceClient vo
         catch (VolumeServiceException e)
         {
             logger.LogWarning("Replay of backup {BackupId} refused: its volume cannot be reserved: {Reason}", backup.Id, e.Message);
-            var reason = BackupTransitions.BoundReason($"Replay refused: {e.Message}");
+            var reason = BackupLifecycle.BoundReason($"Replay refused: {e.Message}");
             await db.Backups.Where(b => b.Id == backup.Id && b.Status == BackupStatus.Error).ExecuteUpdateAsync(s => s.SetProperty(b => b.FailReason, reason), cancellationToken);
             return false;
         }
 
-        var now = DateTime.UtcNow;
-        var rearmed = await db.Backups.Where(b => b.Id == backup.Id && b.Status == BackupStatus.Error).ExecuteUpdateAsync(
-            s => s.SetProperty(b => b.Status, BackupStatus.Creating).SetProperty(b => b.FailReason, (string?)null)
-                .SetProperty(b => b.WorkStartedAt, (DateTime?)null).SetProperty(b => b.UpdatedAt, now),
-            cancellationToken);
-        if (rearmed == 0)
+        if (!await lifecycle.RearmAsync(backup.Id, cancellationToken))
         {
             // Another replay won the race: give the volume back.
             await volumes.ReleaseForBackupAsync(backup.VolumeId, backup.SnapshotId, CancellationToken.None);

@@ -69,6 +69,8 @@ public static class WorkerApp
         services.AddScoped<FailedBackupRearm>();
         services.TryAddScoped<Hosting.Journal.ConsumeNote>();
         services.AddSingleton<BackupNotifier>();
+        // The lifecycle's notifications go through the outbox: the worker relays its own rows.
+        services.AddOutboxRelay();
         services.AddSingleton<RestoreCancellation>();
         services.AddBackupPlatformDatabase<BackupPlatform.Data.BackupDbContext>(configuration, BackupPlatform.Data.BackupDbContextHistory.Table);
         services.AddHostedService<StoreSetupCheck>();

@@ -22,4 +22,10 @@ public sealed class WorkerOptions
     /// (that is moved to other hosts once it is gone). Kubernetes' terminationGracePeriodSeconds must be longer.
     /// </summary>
     public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How long a command of a new operation waits for the operation running on its backup here to end (a
+    /// restore being cancelled, a create after a reset-status); longer, and the command faults and is retried.
+    /// </summary>
+    public TimeSpan BusyBackupWait { get; set; } = TimeSpan.FromMinutes(10);
 }

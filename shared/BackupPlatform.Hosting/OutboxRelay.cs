@@ -14,15 +14,25 @@ namespace BackupPlatform.Hosting;
 /// <summary>
 /// Sends what the outbox holds, oldest first, and marks it sent. While the broker is down it keeps
 /// the messages and tries again with backoff; a message may be sent twice after a crash between the
-/// send and the mark, which the idempotent consumers absorb (the outbox id is the message id).
-/// Every API and scheduler replica runs a relay over the one outbox: a batch is read, sent and
-/// marked under a database lock, so that two relays never send the same row (a second scheduler
-/// would otherwise route every command twice).
+/// send and the mark (on PostgreSQL a batch's marks commit together), which the idempotent consumers absorb
+/// (the outbox id is the message id).
+/// Every process that writes outbox rows runs one (API, scheduler, worker); on PostgreSQL a batch is
+/// sent under a transaction-scoped advisory lock, so only one relay of the deployment sends at a time:
+/// no row is sent by two relays, and the rows go out in the order they were written (a backup's
+/// notifications in the order of its moves). SQLite's file belongs to one process, with one relay.
 /// </summary>
 public sealed class OutboxRelay(IServiceScopeFactory scopes, IBus bus, OutboxSignal signal, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+
+    /// <summary>A relay that cannot send a batch in this long gives the lock up (a broker it cannot reach must not stop the others).</summary>
+    private static readonly TimeSpan BatchTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The advisory lock key of the relay ("outbox" in ASCII).</summary>
+    private const long RelayLock = 0x6f7574626f78;
+
+    private const int BatchSize = 100;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -58,17 +68,21 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IBus bus, OutboxSig
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BackupDbContext>();
-        var sent = 0;
-        await DatabaseLock.RunAsync(db, "outbox-relay", async ct => sent = await RelayLockedAsync(db, ct), cancellationToken);
-        return sent;
-    }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(BatchTimeout);
+        cancellationToken = timeout.Token;
+        await using var claim = db.Database.IsNpgsql() ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        if (claim is not null
+            && !await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({RelayLock}) AS \"Value\"").SingleAsync(cancellationToken))
+        {
+            // Another relay is sending; it takes these rows too. The next poll tries again.
+            return 0;
+        }
 
-    private async Task<int> RelayLockedAsync(BackupDbContext db, CancellationToken cancellationToken)
-    {
         var batch = await db.OutboxMessages
             .Where(m => m.SentAt == null)
             .OrderBy(m => m.Sequence)
-            .Take(100)
+            .Take(BatchSize)
             .ToListAsync(cancellationToken);
 
         foreach (var message in batch)
@@ -101,6 +115,11 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IBus bus, OutboxSig
 
             message.SentAt = DateTime.UtcNow;
             await db.SaveChangesAsync(cancellationToken);
+        }
+
+        if (claim is not null)
+        {
+            await claim.CommitAsync(cancellationToken);
         }
 
         return batch.Count;

@@ -1,4 +1,5 @@
 using BackupPlatform.Data;
+using BackupPlatform.Hosting.Lifecycle;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +11,7 @@ namespace BackupPlatform.Hosting;
 /// A create ends in error with the volume back to its previous status; a restore leaves the backup
 /// available and the volume error_restoring. Deletes are not ended: they are resumed.
 /// </summary>
-public sealed class StrandedBackups(BackupDbContext db, VolumeServiceClient volumes, ILogger<StrandedBackups> logger)
+public sealed class StrandedBackups(BackupDbContext db, BackupLifecycle lifecycle, VolumeServiceClient volumes, ILogger<StrandedBackups> logger)
 {
     /// <summary>Operations the host had begun before <paramref name="begunBefore"/> and not finished.</summary>
     public Task<List<Backup>> BegunOnAsync(string host, DateTime begunBefore, CancellationToken cancellationToken) =>
@@ -55,23 +56,18 @@ public sealed class StrandedBackups(BackupDbContext db, VolumeServiceClient volu
                     logger.LogWarning(e, "Could not release volume {VolumeId}", backup.VolumeId);
                 }
 
-                var failed = await db.FailAsync(backup.Id, BackupStatus.Creating, $"Incomplete backup reset: {reason}", cancellationToken);
+                var failed = await lifecycle.AbandonAsync(backup, reason, cancellationToken);
                 logger.LogWarning("Backup {BackupId} reset to error: {Reason}", backup.Id, reason);
-                return failed == 1;
+                return failed;
             case BackupStatus.Restoring:
                 if (backup.RestoreVolumeId is { } target)
                 {
                     await ReleaseAsync(target, "error_restoring");
                 }
 
-                var restoreReason = BackupTransitions.BoundReason($"Restore interrupted: {reason}");
-                var now = DateTime.UtcNow;
-                var ended = await db.Backups.Where(b => b.Id == backup.Id && b.Status == BackupStatus.Restoring).ExecuteUpdateAsync(
-                    s => s.SetProperty(b => b.Status, BackupStatus.Available).SetProperty(b => b.FailReason, restoreReason)
-                        .SetProperty(b => b.WorkStartedAt, (DateTime?)null).SetProperty(b => b.UpdatedAt, now),
-                    cancellationToken);
+                var ended = await lifecycle.AbandonAsync(backup, reason, cancellationToken);
                 logger.LogWarning("Restore of backup {BackupId} ended, volume {VolumeId} error_restoring: {Reason}", backup.Id, backup.RestoreVolumeId, reason);
-                return ended == 1;
+                return ended;
             default:
                 throw new InvalidOperationException($"Backup {backup.Id} is {backup.Status}: only creates and restores are ended.");
         }

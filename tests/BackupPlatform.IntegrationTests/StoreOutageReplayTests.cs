@@ -40,7 +40,7 @@ public sealed class StoreOutageReplayTests
             row => row.GetProperty("Kind").GetString() == JournalKinds.Consume,
             "messages", "list", "--backup-id", backupId.ToString(), "--outcome", "faulted");
         Assert.Equal("BackupPlatform.Contracts.Backup.V2.CreateBackup", faulted.GetProperty("MessageType").GetString());
-        Assert.Equal("2.0", faulted.GetProperty("ContractVersion").GetString());
+        Assert.Equal(BackupPlatform.Contracts.RpcVersion.Current, faulted.GetProperty("ContractVersion").GetString());
         Assert.EndsWith($"/backup-worker.{Deployment.WorkerHost}", faulted.GetProperty("DestinationAddress").GetString(), StringComparison.Ordinal);
         Assert.Contains("StoreFailureException", faulted.GetProperty("Exception").GetString(), StringComparison.Ordinal);
         Assert.Equal($"worker.{Deployment.WorkerHost}", faulted.GetProperty("Service").GetString());

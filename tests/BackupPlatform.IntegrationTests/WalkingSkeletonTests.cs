@@ -148,7 +148,7 @@ public sealed class WalkingSkeletonTests
 
             var backup = await deployment.WaitForBackupAsync(backupId, "creating");
             Assert.Equal("error", backup.GetProperty("status").GetString());
-            Assert.Equal("Unsupported RPC target version 3.0: this service speaks 2.x (up to 2.0).", backup.GetProperty("fail_reason").GetString());
+            Assert.Equal($"Unsupported RPC target version 3.0: this service speaks 2.x (up to {BackupPlatform.Contracts.RpcVersion.Current}).", backup.GetProperty("fail_reason").GetString());
             await Deployment.WaitUntilAsync(async () => await TestServers.QueueDepthAsync(deployment.VirtualHost, $"{queue}_error") == 1, seconds: 30);
         }
     }

@@ -20,5 +20,8 @@ public sealed record CreateBackup : IBackupCommand
     /// <summary>The worker host the scheduler chose; null until scheduled.</summary>
     public string? Host { get; init; }
 
+    /// <inheritdoc/>
+    public Guid? OperationId { get; init; }
+
     public string TargetVersion { get; init; } = RpcVersion.Current;
 }

@@ -7,5 +7,8 @@ public sealed record DeleteBackup : IBackupCommand
 
     public string? Host { get; init; }
 
+    /// <inheritdoc/>
+    public Guid? OperationId { get; init; }
+
     public string TargetVersion { get; init; } = RpcVersion.Current;
 }

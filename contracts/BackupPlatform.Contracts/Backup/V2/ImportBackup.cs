@@ -10,5 +10,8 @@ public sealed record ImportBackup : IBackupCommand
 
     public string? Host { get; init; }
 
+    /// <inheritdoc/>
+    public Guid? OperationId { get; init; }
+
     public string TargetVersion { get; init; } = RpcVersion.Current;
 }

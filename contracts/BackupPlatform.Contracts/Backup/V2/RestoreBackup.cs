@@ -9,5 +9,8 @@ public sealed record RestoreBackup : IBackupCommand
 
     public string? Host { get; init; }
 
+    /// <inheritdoc/>
+    public Guid? OperationId { get; init; }
+
     public string TargetVersion { get; init; } = RpcVersion.Current;
 }
