@@ -6,7 +6,8 @@ namespace BackupPlatform.Data;
 /// <summary>
 /// Cluster-wide mutual exclusion through PostgreSQL session advisory locks, held on the context's open
 /// connection for as long as the work runs (a process that dies mid-work drops its connection and so
-/// its lock). On SQLite the database belongs to one process, so a lock of that process does.
+/// its lock), behind a lock of the process's own. On SQLite the database belongs to one process, so the
+/// process's lock is all.
 /// </summary>
 public static class DatabaseLock
 {
@@ -22,31 +23,40 @@ public static class DatabaseLock
 
     private static async Task<bool> RunAsync(DbContext context, string name, bool wait, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
     {
-        if (!context.Database.IsNpgsql())
+        // First among this process's own callers: on SQLite that is the whole lock; on PostgreSQL it keeps a burst
+        // (64 routings for one zone) to one connection waiting on the advisory lock per process, not one each,
+        // which emptied the server's connection slots. Names are few (zones, hosts, stores): a semaphore each for
+        // the life of the process.
+        var gate = InProcess.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+        if (wait)
         {
-            // One semaphore per name for the life of the process: names are few (zones, hosts, stores).
-            var gate = InProcess.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
-            if (wait)
-            {
-                await gate.WaitAsync(cancellationToken);
-            }
-            else if (!await gate.WaitAsync(TimeSpan.Zero, cancellationToken))
-            {
-                return false;
-            }
-
-            try
-            {
-                await work(cancellationToken);
-                return true;
-            }
-            finally
-            {
-                gate.Release();
-            }
+            await gate.WaitAsync(cancellationToken);
+        }
+        else if (!await gate.WaitAsync(TimeSpan.Zero, cancellationToken))
+        {
+            return false;
         }
 
-        var key = StableKey(name);
+        try
+        {
+            return context.Database.IsNpgsql()
+                ? await RunUnderAdvisoryLockAsync(context, StableKey(name), wait, work, cancellationToken)
+                : await RunAsync(work, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static async Task<bool> RunAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        await work(cancellationToken);
+        return true;
+    }
+
+    private static async Task<bool> RunUnderAdvisoryLockAsync(DbContext context, long key, bool wait, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
         await context.Database.OpenConnectionAsync(cancellationToken);
         try
         {

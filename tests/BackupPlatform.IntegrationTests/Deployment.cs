@@ -343,6 +343,10 @@ public sealed class Deployment : IAsyncDisposable
             process.Dispose();
         }
 
+        // The hosts' idle pooled connections would stay open for minutes (Npgsql's idle lifetime) while the
+        // following tests' deployments open theirs: give them back to the server now.
+        Npgsql.NpgsqlConnection.ClearAllPools();
+
         Api?.Dispose();
         AdminApi?.Dispose();
         Volumes?.Dispose();
