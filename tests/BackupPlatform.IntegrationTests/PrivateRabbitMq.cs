@@ -14,7 +14,9 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
     // One fixed place: a broker left behind by an aborted run is found and stopped before a new one starts on its ports.
     private readonly string _base = Path.Combine(Path.GetTempPath(), "bp-private-rabbitmq");
 
-    public static string Uri => "amqp://backup:backup@127.0.0.1:56772/";
+    // Ports below Linux's ephemeral range (32768–60999): this broker starts mid-run, when any of the run's outgoing
+    // connections may hold a port in that range (CI once failed with "dist_port_already_used, 56774, not_erlang").
+    public static string Uri => "amqp://backup:backup@127.0.0.1:26772/";
 
     public static async Task<PrivateRabbitMq> StartAsync()
     {
@@ -36,9 +38,9 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
         start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "scripts", "rabbitmq.sh"));
         start.ArgumentList.Add(command);
         start.Environment["RMQ_BASE"] = _base;
-        start.Environment["RMQ_PORT"] = "56772";
-        start.Environment["RMQ_DIST_PORT"] = "56774";
-        start.Environment["RMQ_EPMD_PORT"] = "54569";
+        start.Environment["RMQ_PORT"] = "26772";
+        start.Environment["RMQ_DIST_PORT"] = "26774";
+        start.Environment["RMQ_EPMD_PORT"] = "24569";
         start.Environment["RMQ_MGMT"] = "0";
         start.Environment["RMQ_KEEP_DATA"] = keepData ? "1" : "0";
         using var process = Process.Start(start)!;
