@@ -167,10 +167,7 @@ public sealed class Deployment : IAsyncDisposable
     /// <summary>An API of this deployment as its own operating-system process, for tests that kill it; its process and address.</summary>
     public async Task<(System.Diagnostics.Process Process, Uri Address)> StartApiProcessAsync()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var address = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}/");
-        listener.Stop();
+        var address = new Uri($"http://127.0.0.1:{AllInOneProcess.FreePort()}/");
         var process = StartProcess("BackupPlatform.Api.dll", "api", [.. CommonArgs.Where(a => !a.StartsWith("--urls=", StringComparison.Ordinal)), .. VolumeServiceArgs, $"--urls={address}"]);
         using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
         await WaitUntilAsync(async () =>

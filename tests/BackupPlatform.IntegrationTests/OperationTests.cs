@@ -39,8 +39,7 @@ public sealed class OperationTests
         var content = new byte[512 * 1024 * 1024];
         new Random(7).NextBytes(content);
         await deployment.UploadAsync(source, content);
-        var created = await deployment.Api.PostAsJsonAsync($"/v3/{Deployment.Project}/backups", new { backup = new { volume_id = source } });
-        var backupId = (await Deployment.ReadAsync(created)).GetProperty("backup").GetProperty("id").GetGuid();
+        var backupId = await deployment.CreateBackupAsync(source);
         await WaitForWorkBegunAsync(deployment, backupId);
 
         var reset = await deployment.AdminApi.PostAsJsonAsync(
@@ -65,8 +64,7 @@ public sealed class OperationTests
         var content = new byte[512 * 1024 * 1024];
         new Random(5).NextBytes(content);
         await deployment.UploadAsync(source, content);
-        var created = await deployment.Api.PostAsJsonAsync($"/v3/{Deployment.Project}/backups", new { backup = new { volume_id = source } });
-        var backupId = (await Deployment.ReadAsync(created)).GetProperty("backup").GetProperty("id").GetGuid();
+        var backupId = await deployment.CreateBackupAsync(source);
         Assert.Equal("available", (await deployment.WaitForBackupAsync(backupId, "creating")).GetProperty("status").GetString());
         return backupId;
     }
